@@ -1,0 +1,100 @@
+/**
+ * Helpers shared by every service's mock-only endpoints under `/__mock/`: a JSON error type,
+ * body validation with every problem listed, and the routes every service has (health, clock).
+ */
+import type { z } from 'zod';
+import type { Clock } from './clock.js';
+import { parseDuration } from './duration.js';
+import { json, jsonObject, type MockRequest, type MockResponse } from './http.js';
+import { route, type Route } from './router.js';
+import { formatIssues } from './validation.js';
+
+/** An error of a mock-only endpoint, rendered as `{"error","message"}` JSON. */
+export class MockApiError extends Error {
+  readonly status: number;
+  readonly error: string;
+
+  constructor(status: number, error: string, message: string) {
+    super(message);
+    this.name = 'MockApiError';
+    this.status = status;
+    this.error = error;
+  }
+}
+
+/** Renders a {@link MockApiError}. */
+export function renderMockApiError(error: MockApiError): MockResponse {
+  return json({ error: error.error, message: error.message }, { status: error.status });
+}
+
+/** Parses a mock-only endpoint's JSON body with a schema, or throws a 400 listing every problem. */
+export function parseMockBody<Schema extends z.ZodType>(
+  req: MockRequest,
+  schema: Schema,
+): z.output<Schema> {
+  if (req.body.kind === 'invalid') throw new MockApiError(400, 'invalid_body', req.body.reason);
+  const value: unknown =
+    req.body.kind === 'none'
+      ? {}
+      : req.body.kind === 'form'
+        ? Object.fromEntries(req.body.params)
+        : (jsonObject(req) ?? (req.body.kind === 'json' ? req.body.value : undefined));
+  if (value === undefined) {
+    throw new MockApiError(400, 'invalid_body', 'body must be a JSON object');
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new MockApiError(400, 'invalid_body', formatIssues(result.error).join('; '));
+  }
+  return result.data;
+}
+
+/** Context every service shares for the common mock-only routes. */
+export interface CommonMockContext {
+  readonly clock: Clock;
+}
+
+/** Parses a duration from a clock-advance body (`{"by":"2h"}` or `{"seconds":60}`). */
+function advanceAmount(req: MockRequest): number {
+  const body = jsonObject(req) ?? {};
+  const by = body['by'] ?? req.query.get('by') ?? body['seconds'];
+  if (typeof by !== 'string' && typeof by !== 'number') {
+    throw new MockApiError(
+      400,
+      'invalid_body',
+      'give "by" as a duration such as "90s", "10m" or "2h"',
+    );
+  }
+  const ms = parseDuration(by);
+  if (ms === undefined) {
+    throw new MockApiError(
+      400,
+      'invalid_body',
+      `"${String(by)}" is not a duration (try "90s", "10m", "2h")`,
+    );
+  }
+  return ms;
+}
+
+function clockView(clock: Clock): Record<string, unknown> {
+  const now = clock.now();
+  return { now: new Date(now).toISOString(), epochMs: now, offsetMs: clock.offset() };
+}
+
+/** Health and clock routes served by every service. */
+export function commonMockRoutes<Ctx extends CommonMockContext>(): Route<Ctx>[] {
+  return [
+    route<Ctx>('*', 'GET', '/__mock/healthz', 'mock.healthz', () => json({ status: 'ok' })),
+    route<Ctx>('*', 'GET', '/__mock/clock', 'mock.clock', (_req, ctx) =>
+      json(clockView(ctx.clock)),
+    ),
+    route<Ctx>('*', 'POST', '/__mock/clock/advance', 'mock.clockAdvance', (req, ctx) => {
+      ctx.clock.advance(advanceAmount(req));
+      return json(clockView(ctx.clock));
+    }),
+    route<Ctx>('*', 'POST', '/__mock/clock/reset', 'mock.clockReset', (_req, ctx) => {
+      ctx.clock.reset();
+      return json(clockView(ctx.clock));
+    }),
+  ];
+}

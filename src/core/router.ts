@@ -1,0 +1,143 @@
+/**
+ * Routes as data and the one dispatcher every transport calls. A route names a logical host
+ * (`open`, `lp`, `api` for WeChat, `graph` for QQ), a method and a path; `dispatch` matches, runs the
+ * handler, and turns every thrown error into the provider's own wire format.
+ */
+import type { MockRequest, MockResponse } from './http.js';
+import { ProviderError } from './errors.js';
+import { MockApiError, renderMockApiError } from './mock-api.js';
+
+/** Path parameters captured by `:name` segments. */
+export type PathParams = Readonly<Record<string, string>>;
+
+/** A handler: plain request in, plain response out. */
+export type Handler<Ctx> = (
+  req: MockRequest,
+  ctx: Ctx,
+  params: PathParams,
+) => MockResponse | Promise<MockResponse>;
+
+/** One row of a route table. */
+export interface Route<Ctx> {
+  /** Logical host, or `*` for every host of the service (mock-only endpoints). */
+  readonly host: string;
+  readonly method: string;
+  /** Literal path with optional `:name` segments. */
+  readonly path: string;
+  /** Stable endpoint name used by faults and the journal, e.g. `wechat.exchangeCode`. */
+  readonly name: string;
+  readonly handler: Handler<Ctx>;
+}
+
+/** Builds a route row. */
+export function route<Ctx>(
+  host: string,
+  method: string,
+  path: string,
+  name: string,
+  handler: Handler<Ctx>,
+): Route<Ctx> {
+  return { host, method: method.toUpperCase(), path, name, handler };
+}
+
+/** What went wrong before or around a handler, rendered by the service in its own format. */
+export type RouterErrorKind =
+  'not-found' | 'method-not-allowed' | 'payload-too-large' | 'bad-request' | 'internal';
+
+/** A simulated service: its routes, its context, and how it renders errors. */
+export interface Service<Ctx = unknown> {
+  readonly name: string;
+  readonly routes: readonly Route<Ctx>[];
+  readonly context: Ctx;
+  /** Real hostnames mapped to logical hosts, e.g. `{'api.weixin.qq.com': 'api'}`. */
+  readonly hosts: Readonly<Record<string, string>>;
+  renderError(error: ProviderError, req: MockRequest): MockResponse;
+  renderRouterError(kind: RouterErrorKind, req: MockRequest): MockResponse;
+  /** Called with unexpected exceptions; the client only ever sees a generic error. */
+  logError?(error: unknown, req: MockRequest): void;
+}
+
+interface CompiledPath {
+  readonly segments: readonly string[];
+}
+
+const compiled = new WeakMap<Route<unknown>, CompiledPath>();
+
+function segmentsOf(route: Route<unknown>): readonly string[] {
+  let entry = compiled.get(route);
+  if (!entry) {
+    entry = { segments: route.path.split('/') };
+    compiled.set(route, entry);
+  }
+  return entry.segments;
+}
+
+function matchPath(route: Route<unknown>, pathname: string): PathParams | undefined {
+  const pattern = segmentsOf(route);
+  const actual = pathname.split('/');
+  if (pattern.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const expected = pattern[i] ?? '';
+    const got = actual[i] ?? '';
+    if (expected.startsWith(':')) {
+      if (got === '') return undefined;
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(got);
+      } catch {
+        return undefined;
+      }
+      params[expected.slice(1)] = decoded;
+    } else if (expected !== got) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+/** Result of {@link findRoute}. */
+export type RouteLookup<Ctx> =
+  | { readonly kind: 'found'; readonly route: Route<Ctx>; readonly params: PathParams }
+  | { readonly kind: 'method-not-allowed' }
+  | { readonly kind: 'not-found' };
+
+/**
+ * Finds the route for a request. When the request's hostname is one of the service's real hosts,
+ * only that logical host's routes match; on a plain port every host's paths are served together.
+ */
+export function findRoute<Ctx>(service: Service<Ctx>, req: MockRequest): RouteLookup<Ctx> {
+  const logicalHost = service.hosts[req.url.hostname];
+  let pathMatched = false;
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  for (const candidate of service.routes) {
+    if (logicalHost !== undefined && candidate.host !== '*' && candidate.host !== logicalHost) {
+      continue;
+    }
+    const params = matchPath(candidate as Route<unknown>, req.url.pathname);
+    if (!params) continue;
+    pathMatched = true;
+    if (candidate.method === method) return { kind: 'found', route: candidate, params };
+  }
+  return pathMatched ? { kind: 'method-not-allowed' } : { kind: 'not-found' };
+}
+
+/**
+ * Runs a request through a service. Never throws: provider errors are rendered by the provider,
+ * anything unexpected becomes the service's generic internal error, with details only in the log.
+ */
+export async function dispatch<Ctx>(
+  service: Service<Ctx>,
+  req: MockRequest,
+): Promise<MockResponse> {
+  const lookup = findRoute(service, req);
+  if (lookup.kind !== 'found') return service.renderRouterError(lookup.kind, req);
+  try {
+    return await lookup.route.handler(req, service.context, lookup.params);
+  } catch (error) {
+    if (error instanceof ProviderError) return service.renderError(error, req);
+    if (error instanceof MockApiError) return renderMockApiError(error);
+    service.logError?.(error, req);
+    return service.renderRouterError('internal', req);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Configuration: built-in defaults, then a config file (`--config` / `IDMOCK_CONFIG`), then the
+ * environment, then CLI flags or library options, validated once into a {@link ResolvedConfig}
+ * with no optional fields left.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { IDMOCK_INVALID_CONFIG, IdmockError } from '../core/errors.js';
+import { formatIssues } from '../core/validation.js';
+import { WECHAT_DEFAULTS } from '../providers/wechat/defaults.js';
+
+/** Names of the services `idmock start` can run. */
+export const SERVICE_NAMES = ['auth', 'wechat', 'qq'] as const;
+/** One service name. */
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The world shipped with the package. */
+export const DEFAULT_WORLD_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'mock-providers',
+);
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const seconds = z.coerce.number().int().positive();
+
+const wechatSchema = z.strictObject({
+  codeTtlSeconds: seconds,
+  accessTokenTtlSeconds: seconds,
+  refreshTokenTtlSeconds: seconds,
+  qrTtlSeconds: seconds,
+  longPollHoldSeconds: z.coerce.number().positive().max(600),
+  errmsgSuffix: z.enum(['rid', 'hints', 'none']),
+  tokenPrefix: z.string().regex(/^\d{1,3}$/),
+  maxQrSessions: seconds,
+});
+
+/** The schema of a complete configuration. */
+export const configSchema = z.strictObject({
+  host: z.string().min(1),
+  ports: z.strictObject({ auth: port, wechat: port, qq: port }),
+  seed: z.string().min(1),
+  worldDir: z.string().min(1),
+  autoApprove: z.string().min(1).nullable(),
+  adminToken: z.string().min(16).nullable(),
+  wechat: wechatSchema,
+  qq: z.record(z.string(), z.unknown()),
+  auth: z.record(z.string(), z.unknown()),
+});
+
+/** A fully resolved configuration. */
+export type ResolvedConfig = z.output<typeof configSchema>;
+
+/** A partial configuration, as a file, the environment or flags give it. */
+export interface ConfigInput {
+  host?: string;
+  ports?: Partial<Record<ServiceName, number | string>>;
+  seed?: string;
+  worldDir?: string;
+  autoApprove?: string | null;
+  adminToken?: string | null;
+  wechat?: Record<string, unknown>;
+  qq?: Record<string, unknown>;
+  auth?: Record<string, unknown>;
+}
+
+/** The built-in defaults. */
+export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
+  host: '127.0.0.1',
+  ports: { auth: 7700, wechat: 7701, qq: 7702 },
+  seed: 'idmock',
+  worldDir: DEFAULT_WORLD_DIR,
+  autoApprove: null,
+  adminToken: null,
+  wechat: { ...WECHAT_DEFAULTS },
+  qq: {},
+  auth: {},
+});
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined || key === '__proto__' || key === 'constructor') continue;
+    const current = out[key];
+    out[key] = isObject(current) && isObject(value) ? merge(current, value) : value;
+  }
+  return out;
+}
+
+/** Reads the environment's `IDMOCK_*` settings. */
+export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
+  const input: ConfigInput = {};
+  const ports: Partial<Record<ServiceName, string>> = {};
+  if (env['IDMOCK_HOST'] !== undefined) input.host = env['IDMOCK_HOST'];
+  if (env['IDMOCK_SEED'] !== undefined) input.seed = env['IDMOCK_SEED'];
+  if (env['IDMOCK_WORLD'] !== undefined) input.worldDir = env['IDMOCK_WORLD'];
+  if (env['IDMOCK_AUTO_APPROVE'] !== undefined) input.autoApprove = env['IDMOCK_AUTO_APPROVE'];
+  if (env['IDMOCK_ADMIN_TOKEN'] !== undefined) input.adminToken = env['IDMOCK_ADMIN_TOKEN'];
+  if (env['IDMOCK_AUTH_PORT'] !== undefined) ports.auth = env['IDMOCK_AUTH_PORT'];
+  if (env['IDMOCK_WECHAT_PORT'] !== undefined) ports.wechat = env['IDMOCK_WECHAT_PORT'];
+  if (env['IDMOCK_QQ_PORT'] !== undefined) ports.qq = env['IDMOCK_QQ_PORT'];
+  if (Object.keys(ports).length > 0) input.ports = ports;
+  return input;
+}
+
+/** Reads a JSON config file; a relative `worldDir` in it is resolved against the file. */
+export function readConfigFile(path: string): ConfigInput {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new IdmockError(
+      IDMOCK_INVALID_CONFIG,
+      `cannot read config file ${path}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+  if (!isObject(data))
+    throw new IdmockError(IDMOCK_INVALID_CONFIG, `config file ${path} must hold a JSON object`);
+  const input = data as ConfigInput;
+  if (typeof input.worldDir === 'string') input.worldDir = resolve(dirname(path), input.worldDir);
+  return input;
+}
+
+/**
+ * Resolves the configuration from its layers (weakest first) and validates it, naming every bad
+ * key at once.
+ */
+export function resolveConfig(...layers: (ConfigInput | undefined)[]): ResolvedConfig {
+  let merged: Record<string, unknown> = { ...DEFAULT_CONFIG, wechat: { ...DEFAULT_CONFIG.wechat } };
+  for (const layer of layers) if (layer) merged = merge(merged, layer as Record<string, unknown>);
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const problems = formatIssues(result.error);
+    throw new IdmockError(
+      IDMOCK_INVALID_CONFIG,
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`,
+    );
+  }
+  return result.data;
+}
+
+/** Path of a file inside the world directory. */
+export function worldFile(config: ResolvedConfig, ...parts: string[]): string {
+  return join(config.worldDir, ...parts);
+}

@@ -1,0 +1,103 @@
+/**
+ * `startIdmock`: every requested service in one process, on one clock and one seeded world.
+ */
+import { createNodeHandler, listen, type ListeningServer } from '../adapters/node-server/index.js';
+import { createClock, type Clock } from '../core/clock.js';
+import { IDMOCK_INVALID_ARGUMENT, IdmockError } from '../core/errors.js';
+import { createIds, type Ids } from '../core/ids.js';
+import type { Service } from '../core/router.js';
+import { loadPersonas, type Persona } from '../core/world.js';
+import {
+  resolveConfig,
+  SERVICE_NAMES,
+  type ConfigInput,
+  type ResolvedConfig,
+  type ServiceName,
+} from './config.js';
+import { SERVICE_BUILDERS, START_ORDER } from './services.js';
+
+/** Options of {@link startIdmock}. */
+export interface StartOptions extends ConfigInput {
+  /** Services to start (all by default). */
+  services?: readonly ServiceName[];
+  /** A fully resolved configuration; when given, the other config fields are ignored. */
+  config?: ResolvedConfig;
+  /** Replaces the CSPRNG for reproducible codes and tokens (tests only). */
+  random?: (n: number) => Buffer;
+  /** Receives unexpected errors (defaults to stderr). */
+  logError?: (error: unknown) => void;
+}
+
+/** A running idmock. */
+export interface RunningIdmock {
+  readonly config: ResolvedConfig;
+  readonly urls: Readonly<Partial<Record<ServiceName, string>>>;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly personas: readonly Persona[];
+  readonly services: Readonly<Partial<Record<ServiceName, Service>>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the services in-process. Ports default to 0 (free ports) for library use.
+ * @example
+ * const idmock = await startIdmock({ services: ['wechat'] });
+ * console.log(idmock.urls.wechat); // http://127.0.0.1:41234
+ * await idmock.stop();
+ */
+export async function startIdmock(options: StartOptions = {}): Promise<RunningIdmock> {
+  const config =
+    options.config ??
+    resolveConfig({ ports: { auth: 0, wechat: 0, qq: 0 } }, {
+      ...options,
+      services: undefined,
+    } as ConfigInput);
+  const wanted = options.services ?? SERVICE_NAMES;
+  for (const name of wanted) {
+    if (!SERVICE_NAMES.includes(name)) {
+      throw new IdmockError(
+        IDMOCK_INVALID_ARGUMENT,
+        `unknown service "${name}" (use ${SERVICE_NAMES.join(', ')})`,
+      );
+    }
+  }
+  const clock = createClock();
+  const ids = createIds({
+    seed: config.seed,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const personas = await loadPersonas(config.worldDir, config.seed);
+  const logError =
+    options.logError ??
+    ((error: unknown) => {
+      process.stderr.write(
+        `[idmock] unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+    });
+  const urls: Partial<Record<ServiceName, string>> = {};
+  const services: Partial<Record<ServiceName, Service>> = {};
+  const servers: ListeningServer[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(servers.map((server) => server.close()));
+  };
+  try {
+    for (const name of START_ORDER) {
+      if (!wanted.includes(name)) continue;
+      const builder = SERVICE_BUILDERS[name];
+      if (!builder)
+        throw new IdmockError(IDMOCK_INVALID_ARGUMENT, `the ${name} service is not available`);
+      const service = await builder({ config, clock, ids, personas, urls, logError });
+      const server = await listen(service, { host: config.host, port: config.ports[name] });
+      servers.push(server);
+      urls[name] = server.url;
+      services[name] = service;
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { config, urls, clock, ids, personas, services, stop };
+}
+
+export { createNodeHandler };
