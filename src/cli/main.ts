@@ -13,6 +13,7 @@ import {
   type ServiceName,
 } from '../runtime/config.js';
 import { startIdmock, type RunningIdmock } from '../runtime/start.js';
+import { registerQaCommands } from './qa.js';
 import { readySummary } from './ready.js';
 
 interface StartFlags {
@@ -26,6 +27,9 @@ interface StartFlags {
   world?: string;
   autoApprove?: string;
   adminToken?: string;
+  stateFile?: string;
+  scenario?: string[];
+  journalLimit?: string;
   json?: boolean;
 }
 
@@ -44,6 +48,9 @@ function flagsToConfig(flags: StartFlags, services: readonly ServiceName[]): Con
   if (flags.world !== undefined) input.worldDir = flags.world;
   if (flags.autoApprove !== undefined) input.autoApprove = flags.autoApprove;
   if (flags.adminToken !== undefined) input.adminToken = flags.adminToken;
+  if (flags.stateFile !== undefined) input.stateFile = flags.stateFile;
+  if (flags.scenario !== undefined) input.scenarios = flags.scenario;
+  if (flags.journalLimit !== undefined) input.journalLimit = flags.journalLimit;
   if (flags.authPort !== undefined) ports.auth = flags.authPort;
   if (flags.wechatPort !== undefined) ports.wechat = flags.wechatPort;
   if (flags.qqPort !== undefined) ports.qq = flags.qqPort;
@@ -139,8 +146,22 @@ export function buildProgram(): Command {
       '--admin-token <token>',
       'token required by /__mock/ endpoints off loopback (env IDMOCK_ADMIN_TOKEN)',
     )
+    .option(
+      '--state-file <file>',
+      'load the world from this JSON file and write every change to it before answering (env IDMOCK_STATE_FILE)',
+    )
+    .option(
+      '--scenario <name>',
+      'apply a scenario preset from mock-providers/scenarios/ at start (repeatable; env IDMOCK_SCENARIOS)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--journal-limit <n>',
+      'requests kept in each service journal (env IDMOCK_JOURNAL_LIMIT, default 1000)',
+    )
     .option('--json', 'print the ready line and world as JSON')
     .action(runStart);
+  registerQaCommands(program);
   return program;
 }
 

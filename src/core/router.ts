@@ -6,6 +6,7 @@
 import type { MockRequest, MockResponse } from './http.js';
 import { ProviderError } from './errors.js';
 import { MockApiError, renderMockApiError } from './mock-api.js';
+import { dispatchWithControls } from './controls.js';
 
 /** Path parameters captured by `:name` segments. */
 export type PathParams = Readonly<Record<string, string>>;
@@ -55,6 +56,16 @@ export interface Service<Ctx = unknown> {
   renderRouterError(kind: RouterErrorKind, req: MockRequest): MockResponse;
   /** Called with unexpected exceptions; the client only ever sees a generic error. */
   logError?(error: unknown, req: MockRequest): void;
+  /** Error catalogue that faults answer from by key (rendered with `renderError`). */
+  readonly faultCatalogue?: Readonly<Record<string, unknown>>;
+  /** Persona a request acts for (from its code, token, openid or user), for fault scopes. */
+  personaOf?(req: MockRequest): string | undefined;
+  /** A JSON-safe copy of all mutable state. */
+  snapshot?(): unknown;
+  /** Validates a snapshot, then replaces all state; returns problems and changes nothing if any. */
+  restore?(data: unknown): readonly string[];
+  /** Back to the freshly seeded state. */
+  reset?(): void;
 }
 
 interface CompiledPath {
@@ -106,7 +117,10 @@ export type RouteLookup<Ctx> =
  * Finds the route for a request. When the request's hostname is one of the service's real hosts,
  * only that logical host's routes match; on a plain port every host's paths are served together.
  */
-export function findRoute<Ctx>(service: Service<Ctx>, req: MockRequest): RouteLookup<Ctx> {
+export function findRoute<Ctx>(
+  service: Pick<Service<Ctx>, 'routes' | 'hosts'>,
+  req: MockRequest,
+): RouteLookup<Ctx> {
   const logicalHost = service.hosts[req.url.hostname];
   let pathMatched = false;
   const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -125,15 +139,24 @@ export function findRoute<Ctx>(service: Service<Ctx>, req: MockRequest): RouteLo
 /**
  * Runs a request through a service. Never throws: provider errors are rendered by the provider,
  * anything unexpected becomes the service's generic internal error, with details only in the log.
+ * Every transport calls this, so faults, the journal, state commits and the control endpoints
+ * (`controls.ts`) apply to all of them alike.
  */
 export async function dispatch<Ctx>(
   service: Service<Ctx>,
   req: MockRequest,
 ): Promise<MockResponse> {
-  const lookup = findRoute(service, req);
-  if (lookup.kind !== 'found') return service.renderRouterError(lookup.kind, req);
+  return dispatchWithControls(service, req);
+}
+
+/** Runs one matched route's handler, rendering its errors; never throws. */
+export async function runRoute<Ctx>(
+  service: Service<Ctx>,
+  found: { readonly route: Route<Ctx>; readonly params: PathParams },
+  req: MockRequest,
+): Promise<MockResponse> {
   try {
-    return await lookup.route.handler(req, service.context, lookup.params);
+    return await found.route.handler(req, service.context, found.params);
   } catch (error) {
     if (error instanceof ProviderError) return service.renderError(error, req);
     if (error instanceof MockApiError) return renderMockApiError(error);

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { IDMOCK_INVALID_CONFIG, IdmockError } from '../core/errors.js';
 import { formatIssues } from '../core/validation.js';
+import { QQ_DEFAULTS, type QqSettings } from '../providers/qq/defaults.js';
 import { WECHAT_DEFAULTS } from '../providers/wechat/defaults.js';
+import { AUTH_DEFAULTS, type AuthSettings } from '../auth-server/defaults.js';
 
 /** Names of the services `idmock start` can run. */
 export const SERVICE_NAMES = ['auth', 'wechat', 'qq'] as const;
@@ -38,6 +40,30 @@ const wechatSchema = z.strictObject({
   maxQrSessions: seconds,
 });
 
+const qqSchema = z.strictObject({
+  codeTtlSeconds: seconds,
+  accessTokenTtlSeconds: seconds,
+  refreshTokenTtlSeconds: seconds,
+}) satisfies z.ZodType<QqSettings>;
+
+const baseUrl = z.url({ protocol: /^https?$/ }).nullable();
+
+const authSchema = z.strictObject({
+  wechat: z.strictObject({
+    appid: z.string().regex(/^wx[0-9a-f]{16}$/, 'must be "wx" followed by 16 lower-case hex digits'),
+    secret: z.string().min(1),
+    baseUrl,
+  }),
+  qq: z.strictObject({
+    clientId: z.string().regex(/^\d{1,20}$/, 'must be the numeric client_id').nullable(),
+    baseUrl,
+  }),
+  providerTimeoutMs: z.coerce.number().int().positive().max(120_000),
+  maxMessageBytes: z.coerce.number().int().min(1024).max(1024 * 1024),
+  loginLockAfterFailures: z.coerce.number().int().positive(),
+  loginLockSeconds: seconds,
+}) satisfies z.ZodType<AuthSettings>;
+
 /** The schema of a complete configuration. */
 export const configSchema = z.strictObject({
   host: z.string().min(1),
@@ -46,9 +72,15 @@ export const configSchema = z.strictObject({
   worldDir: z.string().min(1),
   autoApprove: z.string().min(1).nullable(),
   adminToken: z.string().min(16).nullable(),
+  /** JSON file the world is loaded from at start and written to after every change. */
+  stateFile: z.string().min(1).nullable(),
+  /** Journal entries kept per service. */
+  journalLimit: z.coerce.number().int().min(0).max(1_000_000),
+  /** Scenario presets (`mock-providers/scenarios/<name>.json`) applied at start, in order. */
+  scenarios: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a scenario name')),
   wechat: wechatSchema,
-  qq: z.record(z.string(), z.unknown()),
-  auth: z.record(z.string(), z.unknown()),
+  qq: qqSchema,
+  auth: authSchema,
 });
 
 /** A fully resolved configuration. */
@@ -62,6 +94,9 @@ export interface ConfigInput {
   worldDir?: string;
   autoApprove?: string | null;
   adminToken?: string | null;
+  stateFile?: string | null;
+  journalLimit?: number | string;
+  scenarios?: string[];
   wechat?: Record<string, unknown>;
   qq?: Record<string, unknown>;
   auth?: Record<string, unknown>;
@@ -75,9 +110,12 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   worldDir: DEFAULT_WORLD_DIR,
   autoApprove: null,
   adminToken: null,
+  stateFile: null,
+  journalLimit: 1000,
+  scenarios: [],
   wechat: { ...WECHAT_DEFAULTS },
-  qq: {},
-  auth: {},
+  qq: { ...QQ_DEFAULTS },
+  auth: { ...AUTH_DEFAULTS },
 });
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -106,6 +144,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env['IDMOCK_WORLD'] !== undefined) input.worldDir = env['IDMOCK_WORLD'];
   if (env['IDMOCK_AUTO_APPROVE'] !== undefined) input.autoApprove = env['IDMOCK_AUTO_APPROVE'];
   if (env['IDMOCK_ADMIN_TOKEN'] !== undefined) input.adminToken = env['IDMOCK_ADMIN_TOKEN'];
+  if (env['IDMOCK_STATE_FILE'] !== undefined) input.stateFile = env['IDMOCK_STATE_FILE'];
+  if (env['IDMOCK_JOURNAL_LIMIT'] !== undefined) input.journalLimit = env['IDMOCK_JOURNAL_LIMIT'];
+  if (env['IDMOCK_SCENARIOS'] !== undefined) {
+    input.scenarios = env['IDMOCK_SCENARIOS']
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+  }
   if (env['IDMOCK_AUTH_PORT'] !== undefined) ports.auth = env['IDMOCK_AUTH_PORT'];
   if (env['IDMOCK_WECHAT_PORT'] !== undefined) ports.wechat = env['IDMOCK_WECHAT_PORT'];
   if (env['IDMOCK_QQ_PORT'] !== undefined) ports.qq = env['IDMOCK_QQ_PORT'];
@@ -131,6 +177,7 @@ export function readConfigFile(path: string): ConfigInput {
     throw new IdmockError(IDMOCK_INVALID_CONFIG, `config file ${path} must hold a JSON object`);
   const input = data as ConfigInput;
   if (typeof input.worldDir === 'string') input.worldDir = resolve(dirname(path), input.worldDir);
+  if (typeof input.stateFile === 'string') input.stateFile = resolve(dirname(path), input.stateFile);
   return input;
 }
 

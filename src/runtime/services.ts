@@ -2,11 +2,15 @@
  * How each service is built from the shared pieces. `startIdmock` builds providers first, so the
  * auth server can be given their URLs.
  */
+import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { attachWebSocket } from '../adapters/ws/index.js';
+import { createAuthService, loadAuthWorld } from '../auth-server/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Ids } from '../core/ids.js';
 import type { Service } from '../core/router.js';
 import { loadJsonFile, type Persona } from '../core/world.js';
+import { createQqService, qqSeedSchema } from '../providers/qq/index.js';
 import { createWechatService, wechatSeedSchema } from '../providers/wechat/index.js';
 import type { ResolvedConfig, ServiceName } from './config.js';
 
@@ -36,6 +40,39 @@ export const SERVICE_BUILDERS: Partial<Record<ServiceName, ServiceBuilder>> = {
       autoApprove: ctx.config.autoApprove,
       log: ctx.logError,
     }) as unknown as Service,
+  qq: async (ctx) =>
+    createQqService({
+      clock: ctx.clock,
+      ids: ctx.ids,
+      personas: ctx.personas,
+      seed: await loadJsonFile(join(ctx.config.worldDir, 'qq', 'seed.json'), qqSeedSchema),
+      settings: ctx.config.qq,
+      autoApprove: ctx.config.autoApprove,
+      log: ctx.logError,
+    }) as unknown as Service,
+  auth: async (ctx) => {
+    const { config } = ctx;
+    // A provider not started here is expected on its configured port (or set auth.*.baseUrl).
+    const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
+    const hostForUrl = host.includes(':') ? `[${host}]` : host;
+    const auth = createAuthService({
+      clock: ctx.clock,
+      ids: ctx.ids,
+      world: await loadAuthWorld(config.worldDir, ctx.personas),
+      settings: config.auth,
+      providerUrls: {
+        wechat: ctx.urls.wechat ?? `http://${hostForUrl}:${config.ports.wechat}`,
+        qq: ctx.urls.qq ?? `http://${hostForUrl}:${config.ports.qq}`,
+      },
+      log: (message, cause) => {
+        ctx.logError(new Error(`auth server: ${message}`, { cause }));
+      },
+      logError: ctx.logError,
+    });
+    const attachServer = (server: Server): (() => Promise<void>) =>
+      attachWebSocket(server, (url) => auth.acceptSocket(url));
+    return { ...auth, attachServer } as unknown as Service;
+  },
 };
 
 /** Start order: providers before the auth server that calls them. */

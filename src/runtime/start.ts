@@ -2,11 +2,12 @@
  * `startIdmock`: every requested service in one process, on one clock and one seeded world.
  */
 import { createNodeHandler, listen, type ListeningServer } from '../adapters/node-server/index.js';
-import { createClock, type Clock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { IDMOCK_INVALID_ARGUMENT, IdmockError } from '../core/errors.js';
-import { createIds, type Ids } from '../core/ids.js';
+import type { Ids } from '../core/ids.js';
 import type { Service } from '../core/router.js';
-import { loadPersonas, type Persona } from '../core/world.js';
+import type { Persona } from '../core/world.js';
+import { createAdminClient, httpAdminTransport, type IdmockAdmin } from './admin-client.js';
 import {
   resolveConfig,
   SERVICE_NAMES,
@@ -14,7 +15,8 @@ import {
   type ResolvedConfig,
   type ServiceName,
 } from './config.js';
-import { SERVICE_BUILDERS, START_ORDER } from './services.js';
+import { createInstance } from './instance.js';
+import { START_ORDER } from './services.js';
 
 /** Options of {@link startIdmock}. */
 export interface StartOptions extends ConfigInput {
@@ -36,6 +38,8 @@ export interface RunningIdmock {
   readonly ids: Ids;
   readonly personas: readonly Persona[];
   readonly services: Readonly<Partial<Record<ServiceName, Service>>>;
+  /** Typed client of every service's mock-only endpoints (over HTTP). */
+  readonly admin: IdmockAdmin;
   stop(): Promise<void>;
 }
 
@@ -62,42 +66,34 @@ export async function startIdmock(options: StartOptions = {}): Promise<RunningId
       );
     }
   }
-  const clock = createClock();
-  const ids = createIds({
-    seed: config.seed,
+  const instance = await createInstance(config, {
     ...(options.random ? { random: options.random } : {}),
+    ...(options.logError ? { logError: options.logError } : {}),
   });
-  const personas = await loadPersonas(config.worldDir, config.seed);
-  const logError =
-    options.logError ??
-    ((error: unknown) => {
-      process.stderr.write(
-        `[idmock] unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-    });
+  const { clock, ids, personas } = instance;
   const urls: Partial<Record<ServiceName, string>> = {};
   const services: Partial<Record<ServiceName, Service>> = {};
   const servers: ListeningServer[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(servers.map((server) => server.close()));
+    await instance.close();
   };
   try {
     for (const name of START_ORDER) {
       if (!wanted.includes(name)) continue;
-      const builder = SERVICE_BUILDERS[name];
-      if (!builder)
-        throw new IdmockError(IDMOCK_INVALID_ARGUMENT, `the ${name} service is not available`);
-      const service = await builder({ config, clock, ids, personas, urls, logError });
+      const service = await instance.build(name, urls);
       const server = await listen(service, { host: config.host, port: config.ports[name] });
       servers.push(server);
       urls[name] = server.url;
       services[name] = service;
     }
+    await instance.ready();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { config, urls, clock, ids, personas, services, stop };
+  const admin = createAdminClient(httpAdminTransport(urls, { adminToken: config.adminToken }));
+  return { config, urls, clock, ids, personas, services, admin, stop };
 }
 
 export { createNodeHandler };

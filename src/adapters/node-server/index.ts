@@ -11,6 +11,7 @@ import {
   type MockResponse,
   type RequestBody,
 } from '../../core/http.js';
+import { isDroppedConnection } from '../../core/faults.js';
 import { dispatch, type Service } from '../../core/router.js';
 
 /** Largest accepted request body, in bytes. */
@@ -88,7 +89,8 @@ export function writeResponse(res: ServerResponse, response: MockResponse, head 
   if (res.headersSent || res.destroyed) return;
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
   const headers: Record<string, string | number> = { ...response.headers };
-  if (response.headers['connection'] === 'close') {
+  // A dropped-connection fault: close the socket without a status line, as a crashed upstream does.
+  if (isDroppedConnection(response) || response.headers['connection'] === 'close') {
     res.destroy();
     return;
   }
@@ -143,9 +145,17 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Optional hook of a service that also serves non-HTTP traffic (e.g. WebSocket upgrades) on the
+ * same server. Called once the server listens; the returned function is awaited on close.
+ */
+export interface ServerAttachable {
+  attachServer?(server: Server): () => Promise<void>;
+}
+
 /** Starts a Node HTTP server for one service; port 0 picks a free port. */
 export async function listen(
-  service: Service,
+  service: Service & ServerAttachable,
   options: { host: string; port: number } & NodeHandlerOptions,
 ): Promise<ListeningServer> {
   const server = createServer(createNodeHandler(service, options));
@@ -181,18 +191,21 @@ export async function listen(
     server.once('listening', onListening);
     server.listen(options.port, options.host);
   });
+  const detach = service.attachServer?.(server);
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await detach?.();
+      await new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
         });
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

@@ -14,6 +14,12 @@ import { WECHAT_API_ERRORS, type WechatApiErrorSpec, type WechatPageErrorSpec } 
 import { pageLang } from './pages/i18n.js';
 import { renderErrorPage } from './pages/phone.js';
 import { WECHAT_HOSTS, WECHAT_ROUTES } from './routes.js';
+import {
+  resetWechatState,
+  restoreWechatState,
+  snapshotWechatState,
+  wechatPersonaOf,
+} from './snapshot.js';
 import { createWechatState, pruneWechatState } from './state.js';
 import { buildWechatWorld, type wechatSeedSchema } from './world.js';
 import type { z } from 'zod';
@@ -117,5 +123,12 @@ export function createWechatService(options: WechatServiceOptions): Service<Wech
       }
     },
     ...(options.log ? { logError: options.log } : {}),
+    faultCatalogue: WECHAT_API_ERRORS,
+    personaOf: (req: MockRequest) => wechatPersonaOf(context, req),
+    snapshot: () => snapshotWechatState(context.state),
+    restore: (data: unknown) => restoreWechatState(context, data),
+    reset: () => {
+      resetWechatState(context, options.autoApprove ?? null);
+    },
   };
 }

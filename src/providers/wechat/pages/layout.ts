@@ -7,10 +7,11 @@ const STYLE = `
 .page-phone{background:#ededed;color:#111;min-height:100vh;padding:24px 16px}
 .impowerBox{display:inline-block;width:300px}
 .impowerBox .title{font-size:20px;margin-bottom:24px}
-.qrcode{width:280px;height:280px;border:1px solid #e2e2e2;background:#fff;padding:8px}
+.qrcode{box-sizing:content-box;width:280px;height:280px;border:1px solid #e2e2e2;background:#fff;padding:8px}
 .lightBorder{border-radius:2px}
 .status{margin-top:16px;font-size:13px;color:#ddd;line-height:1.7}
-.status_icon{display:inline-block;width:40px;height:40px;border-radius:50%;background:#07c160;margin-bottom:6px}
+.status_icon{display:inline-block;width:40px;height:40px;border-radius:50%;background:#07c160;margin-bottom:6px;color:#fff;font-style:normal;font-size:24px;line-height:40px}
+.status_succ .status_icon::after{content:"\\2713"}.status_fail .status_icon{background:#fa9d3b}.status_fail .status_icon::after{content:"!"}
 .status_txt h4{margin:0;font-size:16px;color:#fff}.status_txt p{margin:2px 0 0}
 .lang{margin-top:24px;font-size:12px}.lang a{color:#aaa}
 .card{background:#fff;border-radius:8px;max-width:420px;margin:0 auto;padding:24px;text-align:left}
