@@ -16,7 +16,8 @@
  *   --long=<n>         BENCH_LONG         requests before the last memory reading (200000)
  *   --memory-cap=<s>   BENCH_MEMORY_CAP   longest time the long run may take (90)
  *   --starts=<n>       BENCH_STARTS       start-time samples per server, median reported (5)
- *   --only=<a,b>       BENCH_ONLY         scenario names to run (all)
+ *   --only=<a,b>       BENCH_ONLY         throughput rows to run, by name (all)
+ *   --parts=<a,b>      BENCH_PARTS        throughput,start,memory (all three)
  *   --no-build         BENCH_BUILD=0      skip compiling; use dist/ if present, else tsx only
  *   --json=<file>      BENCH_JSON         also write the raw figures as JSON
  */
@@ -24,7 +25,7 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -46,9 +47,12 @@ interface BenchOptions {
   readonly memoryCap: number;
   readonly starts: number;
   readonly only: readonly string[] | null;
+  readonly parts: readonly string[];
   readonly build: boolean;
   readonly json: string | null;
 }
+
+const PARTS: readonly string[] = ['throughput', 'start', 'memory'];
 
 function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string>();
@@ -69,6 +73,11 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOpti
     return value;
   };
   const only = pick('only', 'BENCH_ONLY');
+  const parts = (pick('parts', 'BENCH_PARTS') ?? PARTS.join(',')).split(',');
+  const unknownParts = parts.filter((part) => !PARTS.includes(part));
+  if (unknownParts.length > 0) {
+    throw new Error(`bench: unknown --parts ${unknownParts.join(', ')} (use ${PARTS.join(',')})`);
+  }
   return {
     duration: number('duration', 'BENCH_DURATION', 5),
     warmup: number('warmup', 'BENCH_WARMUP', 1),
@@ -78,6 +87,7 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOpti
     memoryCap: number('memory-cap', 'BENCH_MEMORY_CAP', 90),
     starts: Math.round(number('starts', 'BENCH_STARTS', 5)),
     only: only === undefined ? null : only.split(',').map((name) => name.trim()),
+    parts,
     build: !flags.has('no-build') && env['BENCH_BUILD'] !== '0',
     json: pick('json', 'BENCH_JSON') ?? null,
   };
@@ -752,6 +762,11 @@ function throughputTable(figures: readonly ScenarioFigures[], pending: readonly 
   );
 }
 
+/** The 1-minute load average: other work on the machine skews every figure. */
+function load1(): string {
+  return (loadavg()[0] ?? 0).toFixed(2);
+}
+
 function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return `node ${process.version}, ${cpus().length} × ${cpu}, ${mb(totalmem())} MB RAM, ${process.platform}`;
@@ -763,6 +778,7 @@ function machine(): string {
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2), process.env);
   const began = performance.now();
+  const loadBefore = load1();
   const log = (message: string): void => {
     process.stderr.write(
       `[bench ${((performance.now() - began) / 1000).toFixed(0)}s] ${message}\n`,
@@ -773,67 +789,78 @@ async function main(): Promise<void> {
   const measurable = selected.filter((s) => served.includes(s.service) && s.prepare);
   const pending = selected.filter((s) => !measurable.includes(s)).map((s) => s.name);
 
-  log(`compiling to plain JS for the start-time and memory figures (--no-build skips)`);
+  if (options.build) log('compiling to plain JS in a temporary directory (--no-build skips)');
   const compiled = await compiledLauncher(options);
   const launcher = compiled ?? TSX_LAUNCHER;
-
-  const throughput: ScenarioFigures[] = [];
-  const idmock = await startIdmockCli(launcher, served);
-  try {
-    for (const scenario of measurable) {
-      log(`${scenario.name}: idmock, bare, express (${options.duration} s each)`);
-      throughput.push(await benchScenario(scenario, idmock, launcher, options));
-    }
-  } finally {
-    await idmock.stop();
-  }
-
-  const starts: StartFigures[] = [];
-  for (const each of compiled ? [TSX_LAUNCHER, compiled] : [TSX_LAUNCHER]) {
-    log(`start time (${each.label}), ${options.starts} samples each`);
-    starts.push(await benchStart(each, served, options));
-  }
-
-  log(`memory (${launcher.label}): idle, after ${int(options.shortN)} and ${int(options.longN)}`);
-  const memory = await benchMemory(launcher, served, options);
-
-  const report = [
+  const sections = [
     `idmock benchmark — ${new Date().toISOString()}`,
-    `machine: ${machine()}`,
-    `idmock start ${served.join(' ')} (${launcher.label}); autocannon ${options.connections} connections, ` +
-      `${options.warmup} s warm-up + ${options.duration} s per run; loopback only`,
-    '',
-    '### Throughput and p99 latency',
-    '',
-    throughputTable(throughput, pending),
-    '',
-    '### Start time to the ready line (median)',
-    '',
-    table(
-      ['launcher', 'bare node:http ms', `idmock start ${served.join(' ')} ms`, '÷ bare'],
-      starts.map((s) => [s.launcher, ms(s.bareMs), ms(s.idmockMs), ratio(s.idmockMs / s.bareMs)]),
-    ),
-    '',
-    `### Memory (RSS of the idmock process, ${memory.scenario})`,
-    '',
-    table(
-      ['idle MB', 'requests', 'MB', 'requests', 'MB', 'long ÷ short'],
-      [
+    `machine: ${machine()}; load average ${loadBefore} at the start`,
+    `servers: idmock start ${served.join(' ')} (${launcher.label}); autocannon ` +
+      `${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s ` +
+      'per run; loopback only',
+  ];
+  const raw: Record<string, unknown> = { machine: machine(), options, pending };
+
+  if (options.parts.includes('throughput')) {
+    const throughput: ScenarioFigures[] = [];
+    const idmock = await startIdmockCli(launcher, served);
+    try {
+      for (const scenario of measurable) {
+        log(`${scenario.name}: idmock, bare, express (${options.duration} s each)`);
+        throughput.push(await benchScenario(scenario, idmock, launcher, options));
+      }
+    } finally {
+      await idmock.stop();
+    }
+    raw['throughput'] = throughput;
+    sections.push('', '### Throughput and p99 latency', '', throughputTable(throughput, pending));
+  }
+
+  if (options.parts.includes('start')) {
+    const starts: StartFigures[] = [];
+    for (const each of compiled ? [TSX_LAUNCHER, compiled] : [TSX_LAUNCHER]) {
+      log(`start time (${each.label}), ${options.starts} samples each`);
+      starts.push(await benchStart(each, served, options));
+    }
+    raw['starts'] = starts;
+    sections.push(
+      '',
+      '### Start time to the ready line (median)',
+      '',
+      table(
+        ['launcher', 'bare node:http ms', `idmock start ${served.join(' ')} ms`, '÷ bare'],
+        starts.map((s) => [s.launcher, ms(s.bareMs), ms(s.idmockMs), ratio(s.idmockMs / s.bareMs)]),
+      ),
+    );
+  }
+
+  if (options.parts.includes('memory')) {
+    log(`memory (${launcher.label}): idle, after ${int(options.shortN)} and ${int(options.longN)}`);
+    const memory = await benchMemory(launcher, served, options);
+    raw['memory'] = memory;
+    sections.push(
+      '',
+      `### Memory (RSS of the idmock process; requests: ${memory.scenario})`,
+      '',
+      table(
+        ['idle MB', 'requests', 'MB', 'requests', 'MB', 'long ÷ short'],
         [
-          mb(memory.idleBytes),
-          int(memory.shortRequests),
-          mb(memory.shortBytes),
-          int(memory.longRequests),
-          mb(memory.longBytes),
-          ratio(memory.longBytes / memory.shortBytes),
+          [
+            mb(memory.idleBytes),
+            int(memory.shortRequests),
+            mb(memory.shortBytes),
+            int(memory.longRequests),
+            mb(memory.longBytes),
+            ratio(memory.longBytes / memory.shortBytes),
+          ],
         ],
-      ],
-    ),
-    '',
-  ].join('\n');
-  process.stdout.write(report);
+      ),
+    );
+  }
+
+  sections.push('', `load average ${load1()} at the end`, '');
+  process.stdout.write(sections.join('\n'));
   if (options.json !== null) {
-    const raw = { machine: machine(), options, throughput, pending, starts, memory };
     await writeFile(options.json, `${JSON.stringify(raw, null, 2)}\n`);
   }
   log('done');

@@ -49,9 +49,11 @@ export {
   type FaultKind,
 } from './core/faults.js';
 export type { JournalBody, JournalEntry, JournalQuery } from './core/journal.js';
-export type { ScenarioFile, ScenarioResult, ScenarioStep, ScenarioSummary } from './core/scenarios.js';
+export type {
+  ScenarioFile,
+  ScenarioResult,
+  ScenarioStep,
+  ScenarioSummary,
+} from './core/scenarios.js';
 export { STATE_FORMAT, STATE_VERSION, type StateDocument } from './core/state.js';
-export {
-  WECHAT_API_ERRORS,
-  type WechatApiErrorKey,
-} from './providers/wechat/errors.js';
+export { WECHAT_API_ERRORS, type WechatApiErrorKey } from './providers/wechat/errors.js';

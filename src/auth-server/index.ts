@@ -26,6 +26,7 @@ import {
 import { authError } from './connect/envelope.js';
 import { resetConnect } from './connect/mock.js';
 import { CONNECT_ROUTES } from './connect/routes.js';
+import { restoreConnectState, snapshotConnectState } from './connect/snapshot.js';
 import { acceptSocket, type UpgradeDecision } from './connect/socket.js';
 import { createConnectState } from './connect/state.js';
 import type { AuthContext, AuthTestHooks, ResolvedAuthSettings } from './context.js';
@@ -79,7 +80,8 @@ const ROUTER_ERRORS: Record<RouterErrorKind, { status: number; error: ErrorMap }
  * Creates the auth server.
  * @example
  * const auth = createAuthService({ clock, ids, world, providerUrls: { wechat, qq } });
- * await listen(auth, { host: '127.0.0.1', port: 0 });
+ * const attachServer = (server: Server) => attachWebSocket(server, (url) => auth.acceptSocket(url));
+ * await listen({ ...auth, attachServer }, { host: '127.0.0.1', port: 0 });
  */
 export function createAuthService(options: AuthServiceOptions): AuthService {
   const base = options.settings ?? AUTH_DEFAULTS;
@@ -143,6 +145,16 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     acceptSocket: (url) => acceptSocket(context, url),
     reset() {
       resetConnect(context);
+    },
+    // One key per API slice, so another API's state sits beside `connect` in the same document.
+    snapshot: () => ({ connect: snapshotConnectState(context.connect.state) }),
+    restore(data: unknown): readonly string[] {
+      const connect =
+        typeof data === 'object' && data !== null && 'connect' in data ? data.connect : undefined;
+      if (connect === undefined) return ['connect: required'];
+      return restoreConnectState(context.connect.state, connect).map((problem) =>
+        problem.startsWith('(root)') ? `connect${problem.slice(6)}` : `connect.${problem}`,
+      );
     },
     ...(options.logError ? { logError: options.logError } : {}),
   };

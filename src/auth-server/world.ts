@@ -115,9 +115,12 @@ export function checkAuthWorld(world: AuthWorld, personas: readonly Persona[]): 
       refs.add(key);
       if ('persona' in ref) {
         const persona = personaById.get(ref.persona);
-        if (!persona) problems.push(`${at}.externalIds.${system}: unknown persona "${ref.persona}"`);
+        if (!persona)
+          problems.push(`${at}.externalIds.${system}: unknown persona "${ref.persona}"`);
         else if (!PERSONA_SYSTEM_FLAG[system](persona)) {
-          problems.push(`${at}.externalIds.${system}: persona "${ref.persona}" has no ${system} account`);
+          problems.push(
+            `${at}.externalIds.${system}: persona "${ref.persona}" has no ${system} account`,
+          );
         }
       }
     }
@@ -131,14 +134,29 @@ export async function loadAuthWorld(
   personas: readonly Persona[],
 ): Promise<AuthWorld> {
   const dir = join(worldDir, 'auth-server');
-  const [credentials, players] = await Promise.all([
+  // Both files are read before failing, so one error names the problems of both.
+  const [credentials, players] = await Promise.allSettled([
     loadJsonFile(join(dir, 'credentials.json'), credentialsFileSchema),
     loadJsonFile(join(dir, 'players.json'), playersFileSchema),
   ]);
+  if (credentials.status === 'rejected' || players.status === 'rejected') {
+    const failures = [credentials, players].flatMap((result): unknown[] =>
+      result.status === 'rejected' ? [result.reason] : [],
+    );
+    if (failures.length === 1) throw failures[0];
+    throw new IdmockError(
+      IDMOCK_INVALID_WORLD,
+      failures
+        .map((failure) => (failure instanceof Error ? failure.message : String(failure)))
+        .join('\n')
+        .replaceAll('[idmock] ', ''),
+      { cause: failures[0] },
+    );
+  }
   const world: AuthWorld = {
-    apiKey: credentials.apiKey,
-    credentials: credentials.credentials,
-    players: players.players,
+    apiKey: credentials.value.apiKey,
+    credentials: credentials.value.credentials,
+    players: players.value.players,
   };
   const problems = checkAuthWorld(world, personas);
   if (problems.length > 0) {

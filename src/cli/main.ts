@@ -12,7 +12,7 @@ import {
   type ConfigInput,
   type ServiceName,
 } from '../runtime/config.js';
-import { startIdmock, type RunningIdmock } from '../runtime/start.js';
+import type { RunningIdmock } from '../runtime/start.js';
 import { registerQaCommands } from './qa.js';
 import { readySummary } from './ready.js';
 
@@ -83,6 +83,8 @@ async function runStart(serviceArgs: string[], flags: StartFlags): Promise<void>
     configFromEnv(process.env),
     flagsToConfig(flags, services),
   );
+  // Loaded on demand, so the QA subcommands start without the whole simulation.
+  const { startIdmock } = await import('../runtime/start.js');
   const running: RunningIdmock = await startIdmock({ config, services });
   process.stdout.write(readySummary(running, flags.json === true));
   let stopping = false;
@@ -153,7 +155,7 @@ export function buildProgram(): Command {
     .option(
       '--scenario <name>',
       'apply a scenario preset from mock-providers/scenarios/ at start (repeatable; env IDMOCK_SCENARIOS)',
-      (value: string, previous: string[] = []) => [...previous, value],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option(
       '--journal-limit <n>',

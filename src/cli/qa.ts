@@ -66,8 +66,8 @@ function urlArg(value: string): string {
   return value;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Adds `--url`, `--service`, `--admin-token` and `--json` to a subcommand. */
@@ -88,7 +88,10 @@ function withTarget(command: Command, defaultService: ServiceName | undefined): 
     .option('--json', 'print the answer as JSON');
 }
 
-function clientFor(flags: TargetFlags, fallback: ServiceName): { admin: IdmockAdmin; service: ServiceName } {
+function clientFor(
+  flags: TargetFlags,
+  fallback: ServiceName,
+): { admin: IdmockAdmin; service: ServiceName } {
   const service = flags.service ?? fallback;
   const url = flags.url ?? defaultServiceUrl(service, process.env);
   const adminToken = flags.adminToken ?? process.env['IDMOCK_ADMIN_TOKEN'] ?? null;
@@ -217,8 +220,14 @@ function addFaults(program: Command): void {
       .description(
         'Make the next N calls (or every call) of an endpoint fail: a catalogue error, an HTTP status, a delay or a dropped connection.',
       )
-      .argument('<route>', 'route name such as wechat.exchangeCode, a prefix such as wechat.*, or *')
-      .option('--error <key>', 'answer this catalogue error (WeChat: minuteQuota, systemError, accessTokenExpired, ...)')
+      .argument(
+        '<route>',
+        'route name such as wechat.exchangeCode, a prefix such as wechat.*, or *',
+      )
+      .option(
+        '--error <key>',
+        'answer this catalogue error (WeChat: minuteQuota, systemError, accessTokenExpired, ...)',
+      )
       .addOption(new Option('--status <code>', 'answer this HTTP status').argParser(intArg(100)))
       .option('--delay <time>', 'answer normally after a delay: milliseconds, or 500ms, 2s')
       .option('--drop', 'drop the connection without answering')
@@ -275,10 +284,7 @@ function addFaults(program: Command): void {
       else print(`added ${describeFault(added)}`);
     }),
   );
-  withTarget(
-    fault.command('list').description('List the faults of a service.'),
-    'wechat',
-  ).action(
+  withTarget(fault.command('list').description('List the faults of a service.'), 'wechat').action(
     run(async (flags: TargetFlags) => {
       const { admin, service } = clientFor(flags, 'wechat');
       const faults = await admin.faults.list(service);
@@ -369,7 +375,10 @@ function addScan(program: Command): void {
       if (flags.confirm === true) session = await admin.wechat.qr.confirm(uuid, flags.as);
       if (flags.cancel === true) session = await admin.wechat.qr.cancel(uuid);
       if (flags.json === true) printJson(session);
-      else print(`${session.uuid} ${session.status}${session.personaId ? ` (${session.personaId})` : ''}`);
+      else
+        print(
+          `${session.uuid} ${session.status}${session.personaId ? ` (${session.personaId})` : ''}`,
+        );
     }),
   );
 }
@@ -390,7 +399,7 @@ function addAuthorize(program: Command): void {
       )
       .argument('<app>', 'WeChat appid, or QQ client_id with --service qq')
       .requiredOption('--as <persona>', 'persona id or openid consenting')
-      .option('--redirect-uri <uri>', 'redirect_uri (on the app\'s registered domain)')
+      .option('--redirect-uri <uri>', "redirect_uri (on the app's registered domain)")
       .option('--scope <scope>', 'scope, e.g. snsapi_login or get_user_info')
       .option('--state <state>', 'state echoed in the callback', '')
       .addHelpText(
@@ -497,7 +506,10 @@ function addScenario(program: Command): void {
         return;
       }
       if (action !== 'apply' || name === undefined) {
-        throw new IdmockError(IDMOCK_INVALID_ARGUMENT, 'use `idmock scenario list` or `idmock scenario apply NAME`');
+        throw new IdmockError(
+          IDMOCK_INVALID_ARGUMENT,
+          'use `idmock scenario list` or `idmock scenario apply NAME`',
+        );
       }
       const result = await admin.scenarios.apply(name);
       if (flags.json === true) printJson(result);

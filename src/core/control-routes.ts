@@ -163,12 +163,14 @@ const importState: ControlHandler = (req, { service, controls }) => {
   return json({ imported: service.name });
 };
 
-/** `POST /__mock/reset`: seeded state, no faults, empty journal, clock back to real time. */
+/**
+ * `POST /__mock/reset`: this service's seeded state, no faults, an empty journal. The clock is the
+ * process's, shared by every service, so it has its own reset (`POST /__mock/clock/reset`).
+ */
 const resetService: ControlHandler = (_req, { service, controls }) => {
   service.reset?.();
   controls.faults.clear();
   controls.journal.clear();
-  controls.clock?.reset();
   return json({ reset: service.name, state: service.reset !== undefined });
 };
 

@@ -74,9 +74,7 @@ export function controlsOf<Ctx>(service: Service<Ctx>): ServiceControls {
 }
 
 function isLoopback(address: string): boolean {
-  return (
-    address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.')
-  );
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 function presentedToken(req: MockRequest): string | undefined {
@@ -89,11 +87,19 @@ function presentedToken(req: MockRequest): string | undefined {
  * Mock-only endpoints answer loopback and in-process (nock) clients; others must present the
  * configured admin token. The health check stays open for container probes.
  */
-function guard(req: MockRequest, controls: ServiceControls, path: string): MockResponse | undefined {
+function guard(
+  req: MockRequest,
+  controls: ServiceControls,
+  path: string,
+): MockResponse | undefined {
   if (path === '/__mock/healthz') return undefined;
   if (req.remoteAddress === undefined || isLoopback(req.remoteAddress)) return undefined;
   const token = presentedToken(req);
-  if (controls.adminToken !== null && token !== undefined && safeEqual(token, controls.adminToken)) {
+  if (
+    controls.adminToken !== null &&
+    token !== undefined &&
+    safeEqual(token, controls.adminToken)
+  ) {
     return undefined;
   }
   return renderMockApiError(

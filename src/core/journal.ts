@@ -101,7 +101,7 @@ function requestBody(body: RequestBody): JournalBody {
     case 'form':
       return cut(body.params.toString(), 'utf8');
     case 'json':
-      return cut(JSON.stringify(body.value) ?? '', 'utf8');
+      return cut(JSON.stringify(body.value), 'utf8');
     case 'text':
       return cut(body.text, 'utf8');
     case 'invalid':
@@ -173,7 +173,9 @@ export function createJournal(limit = DEFAULT_JOURNAL_LIMIT): Journal {
     },
     query(query = {}) {
       const found = entries.filter((entry) => matches(entry, query));
-      return query.limit === undefined ? found : found.slice(Math.max(0, found.length - query.limit));
+      return query.limit === undefined
+        ? found
+        : found.slice(Math.max(0, found.length - query.limit));
     },
     clear() {
       const count = entries.length;

@@ -54,8 +54,15 @@ export interface CommonMockContext {
   readonly clock: Clock;
 }
 
-/** Parses a duration from a clock-advance body (`{"by":"2h"}` or `{"seconds":60}`). */
-function advanceAmount(req: MockRequest): number {
+/** The latest mock time the clock may reach: the last instant a `Date` can print (9999-12-31). */
+const LATEST_MOCK_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Parses a duration from a clock-advance body (`{"by":"2h"}` or `{"seconds":60}`). A duration that
+ * would carry the clock past {@link LATEST_MOCK_TIME} is refused: beyond it every date renders as
+ * "Invalid time value" and the clock could only be read again after a reset.
+ */
+function advanceAmount(req: MockRequest, clock: Clock): number {
   const body = jsonObject(req) ?? {};
   const by = body['by'] ?? req.query.get('by') ?? body['seconds'];
   if (typeof by !== 'string' && typeof by !== 'number') {
@@ -71,6 +78,13 @@ function advanceAmount(req: MockRequest): number {
       400,
       'invalid_body',
       `"${String(by)}" is not a duration (try "90s", "10m", "2h")`,
+    );
+  }
+  if (!(clock.now() + ms <= LATEST_MOCK_TIME)) {
+    throw new MockApiError(
+      400,
+      'invalid_body',
+      `"${String(by)}" would move the clock past the year 9999`,
     );
   }
   return ms;
@@ -89,7 +103,7 @@ export function commonMockRoutes<Ctx extends CommonMockContext>(): Route<Ctx>[] 
       json(clockView(ctx.clock)),
     ),
     route<Ctx>('*', 'POST', '/__mock/clock/advance', 'mock.clockAdvance', (req, ctx) => {
-      ctx.clock.advance(advanceAmount(req));
+      ctx.clock.advance(advanceAmount(req, ctx.clock));
       return json(clockView(ctx.clock));
     }),
     route<Ctx>('*', 'POST', '/__mock/clock/reset', 'mock.clockReset', (_req, ctx) => {

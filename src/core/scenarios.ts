@@ -112,6 +112,15 @@ function servicesOf(file: ScenarioFile): string[] {
   return [...names];
 }
 
+/** The fault of a fault step, as `POST /__mock/faults` takes it. */
+function faultOf(step: Extract<ScenarioStep, { type: 'fault' }>): Record<string, unknown> {
+  const fault: Record<string, unknown> = { ...step };
+  delete fault['type'];
+  delete fault['service'];
+  delete fault['note'];
+  return fault;
+}
+
 function describe(step: ScenarioStep): string {
   switch (step.type) {
     case 'fault': {
@@ -136,7 +145,10 @@ function describe(step: ScenarioStep): string {
 /** Reads and validates one scenario file. */
 export async function loadScenario(dir: string, name: string): Promise<ScenarioFile> {
   if (!NAME.test(name)) {
-    throw new ScenarioError(404, `"${name}" is not a scenario name (lower-case letters, digits, -)`);
+    throw new ScenarioError(
+      404,
+      `"${name}" is not a scenario name (lower-case letters, digits, -)`,
+    );
   }
   const path = join(dir, `${name}.json`);
   let raw: string;
@@ -234,8 +246,7 @@ export function createScenarioHost(options: ScenarioHostOptions): ScenarioHost {
           return;
         }
         if (step.type === 'fault' && service) {
-          const { type: _type, service: _service, note: _note, ...fault } = step;
-          const checked = checkFault(fault, service);
+          const checked = checkFault(faultOf(step), service);
           if (!checked.ok) problems.push(...checked.problems.map((p) => `steps.${index}: ${p}`));
         }
         if (step.type === 'clock') {
@@ -264,8 +275,7 @@ export function createScenarioHost(options: ScenarioHostOptions): ScenarioHost {
         switch (step.type) {
           case 'fault': {
             if (!service) break;
-            const { type: _type, service: _service, note: _note, ...fault } = step;
-            controlsOf(service).faults.add(fault, service);
+            controlsOf(service).faults.add(faultOf(step), service);
             break;
           }
           case 'clock':

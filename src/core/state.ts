@@ -37,8 +37,12 @@ export function parseStateDocument(
 ): { ok: true; document: StateDocument } | { ok: false; problems: string[] } {
   const result = stateDocumentSchema.safeParse(data);
   if (!result.success) return { ok: false, problems: formatIssues(result.error) };
-  const { $comment: _comment, clock, ...rest } = result.data;
-  return { ok: true, document: clock === undefined ? rest : { ...rest, clock } };
+  const { format, version, clock, services } = result.data;
+  return {
+    ok: true,
+    document:
+      clock === undefined ? { format, version, services } : { format, version, clock, services },
+  };
 }
 
 /** Puts the shared clock at a travelled offset (the clock only moves forward, so reset first). */

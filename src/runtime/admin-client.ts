@@ -81,7 +81,8 @@ export function httpAdminTransport(
           signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
         });
       } catch (cause) {
-        const reason = cause instanceof Error ? (cause.cause ?? cause).toString() : String(cause);
+        const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
+        const reason = inner instanceof Error ? inner.message : String(inner);
         throw new IdmockAdminError(
           service,
           null,
@@ -415,6 +416,7 @@ export function createAdminClient(transport: AdminTransport): IdmockAdmin {
       },
       async reset() {
         for (const name of transport.services) await call(name, 'POST', '/__mock/reset');
+        if (transport.services.length > 0) await call(first(), 'POST', '/__mock/clock/reset');
       },
     },
     scenarios: {
@@ -422,11 +424,7 @@ export function createAdminClient(transport: AdminTransport): IdmockAdmin {
         (await call<{ scenarios: ScenarioSummary[] }>(first(), 'GET', '/__mock/scenarios'))
           .scenarios,
       apply: (name) =>
-        call<ScenarioResult>(
-          first(),
-          'POST',
-          `/__mock/scenarios/${encodeURIComponent(name)}`,
-        ),
+        call<ScenarioResult>(first(), 'POST', `/__mock/scenarios/${encodeURIComponent(name)}`),
     },
     wechat: {
       ...wechatBase,
@@ -434,8 +432,7 @@ export function createAdminClient(transport: AdminTransport): IdmockAdmin {
         (await call<{ users: WechatUserView[] }>('wechat', 'GET', '/__mock/users')).users,
       qr: {
         list: async () =>
-          (await call<{ sessions: WechatQrSessionView[] }>('wechat', 'GET', '/__mock/qr'))
-            .sessions,
+          (await call<{ sessions: WechatQrSessionView[] }>('wechat', 'GET', '/__mock/qr')).sessions,
         get: (uuid) => call<WechatQrSessionView>('wechat', 'GET', qrPath(uuid)),
         scan: (uuid, user) =>
           call<WechatQrSessionView>(

@@ -177,7 +177,8 @@ export function readConfigFile(path: string): ConfigInput {
     throw new IdmockError(IDMOCK_INVALID_CONFIG, `config file ${path} must hold a JSON object`);
   const input = data as ConfigInput;
   if (typeof input.worldDir === 'string') input.worldDir = resolve(dirname(path), input.worldDir);
-  if (typeof input.stateFile === 'string') input.stateFile = resolve(dirname(path), input.stateFile);
+  if (typeof input.stateFile === 'string')
+    input.stateFile = resolve(dirname(path), input.stateFile);
   return input;
 }
 

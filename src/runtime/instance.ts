@@ -19,9 +19,21 @@ import {
   type StateDocument,
 } from '../core/state.js';
 import { loadPersonas, type Persona } from '../core/world.js';
-import type { ResolvedConfig, ServiceName } from './config.js';
+import type { ConfigInput, ResolvedConfig, ServiceName } from './config.js';
 import { SERVICE_BUILDERS } from './services.js';
 import { createStateFile, readStateFile, type StateFile } from './state-file.js';
+
+/** Options that are not configuration: what {@link configLayer} leaves out. */
+const NOT_CONFIG = ['services', 'config', 'random', 'logError', 'idmock'] as const;
+
+/**
+ * The configuration layer of library options: everything but the keys that steer the library
+ * itself (services, a resolved config, the random source, the error log).
+ */
+export function configLayer(options: object): ConfigInput {
+  const steering: readonly string[] = NOT_CONFIG;
+  return Object.fromEntries(Object.entries(options).filter(([key]) => !steering.includes(key)));
+}
 
 /** Options of {@link createInstance}. */
 export interface InstanceOptions {
@@ -46,10 +58,7 @@ export interface Instance {
    * Builds one service with its controls and saved state, ready to serve. `urls` are the URLs of
    * services already listening (the auth server calls the providers there).
    */
-  build(
-    name: ServiceName,
-    urls: Readonly<Partial<Record<ServiceName, string>>>,
-  ): Promise<Service>;
+  build(name: ServiceName, urls: Readonly<Partial<Record<ServiceName, string>>>): Promise<Service>;
   /** Once every service is built: applies the configured scenarios and writes the state file. */
   ready(): Promise<void>;
   /** Waits for pending state-file writes. */

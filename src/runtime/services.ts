@@ -64,8 +64,9 @@ export const SERVICE_BUILDERS: Partial<Record<ServiceName, ServiceBuilder>> = {
         wechat: ctx.urls.wechat ?? `http://${hostForUrl}:${config.ports.wechat}`,
         qq: ctx.urls.qq ?? `http://${hostForUrl}:${config.ports.qq}`,
       },
+      // Notices (a provider down, a seed not resolved) are one line each, without a stack.
       log: (message, cause) => {
-        ctx.logError(new Error(`auth server: ${message}`, { cause }));
+        ctx.logError(cause === undefined ? `auth server: ${message}` : cause);
       },
       logError: ctx.logError,
     });

@@ -15,7 +15,7 @@ import {
   type ResolvedConfig,
   type ServiceName,
 } from './config.js';
-import { createInstance } from './instance.js';
+import { configLayer, createInstance } from './instance.js';
 import { START_ORDER } from './services.js';
 
 /** Options of {@link startIdmock}. */
@@ -52,11 +52,7 @@ export interface RunningIdmock {
  */
 export async function startIdmock(options: StartOptions = {}): Promise<RunningIdmock> {
   const config =
-    options.config ??
-    resolveConfig({ ports: { auth: 0, wechat: 0, qq: 0 } }, {
-      ...options,
-      services: undefined,
-    } as ConfigInput);
+    options.config ?? resolveConfig({ ports: { auth: 0, wechat: 0, qq: 0 } }, configLayer(options));
   const wanted = options.services ?? SERVICE_NAMES;
   for (const name of wanted) {
     if (!SERVICE_NAMES.includes(name)) {

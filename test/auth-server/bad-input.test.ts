@@ -43,24 +43,103 @@ const REST_CASES: readonly {
   status: number;
   error: Record<string, string>;
 }[] = [
-  { name: 'a body that is not JSON', path: `/rs/device/${secret}/WeChatConnectRequest`, body: '{"accessToken":', status: 400, error: { request: 'INVALID_JSON' } },
-  { name: 'a JSON array', path: `/rs/device/${secret}/WeChatConnectRequest`, body: '[1,2]', status: 400, error: { request: 'INVALID_JSON' } },
-  { name: 'a form body', path: `/rs/device/${secret}/WeChatConnectRequest`, body: 'accessToken=a', contentType: 'application/x-www-form-urlencoded', status: 400, error: { request: 'INVALID_JSON' } },
-  { name: 'an unknown request', path: `/rs/device/${secret}/LogEventRequest`, body: '{}', status: 200, error: { '@class': 'UNRECOGNISED' } },
-  { name: 'a body @class that differs from the path', path: `/rs/device/${secret}/QQConnectRequest`, body: '{"@class":".WeChatConnectRequest"}', status: 200, error: { '@class': 'INVALID' } },
+  {
+    name: 'a body that is not JSON',
+    path: `/rs/device/${secret}/WeChatConnectRequest`,
+    body: '{"accessToken":',
+    status: 400,
+    error: { request: 'INVALID_JSON' },
+  },
+  {
+    name: 'a JSON array',
+    path: `/rs/device/${secret}/WeChatConnectRequest`,
+    body: '[1,2]',
+    status: 400,
+    error: { request: 'INVALID_JSON' },
+  },
+  {
+    name: 'a form body',
+    path: `/rs/device/${secret}/WeChatConnectRequest`,
+    body: 'accessToken=a',
+    contentType: 'application/x-www-form-urlencoded',
+    status: 400,
+    error: { request: 'INVALID_JSON' },
+  },
+  {
+    name: 'an unknown request',
+    path: `/rs/device/${secret}/LogEventRequest`,
+    body: '{}',
+    status: 200,
+    error: { '@class': 'UNRECOGNISED' },
+  },
+  {
+    name: 'a body @class that differs from the path',
+    path: `/rs/device/${secret}/QQConnectRequest`,
+    body: '{"@class":".WeChatConnectRequest"}',
+    status: 200,
+    error: { '@class': 'INVALID' },
+  },
   {
     name: 'fields of the wrong types',
     path: `/rs/device/${secret}/WeChatConnectRequest`,
-    body: JSON.stringify({ accessToken: 12, openId: ['x'], errorOnSwitch: 'yes', segments: [1], syncDisplayName: 1 }),
+    body: JSON.stringify({
+      accessToken: 12,
+      openId: ['x'],
+      errorOnSwitch: 'yes',
+      segments: [1],
+      syncDisplayName: 1,
+    }),
     status: 200,
-    error: { accessToken: 'INVALID', openId: 'INVALID', errorOnSwitch: 'INVALID', segments: 'INVALID', syncDisplayName: 'INVALID' },
+    error: {
+      accessToken: 'INVALID',
+      openId: 'INVALID',
+      errorOnSwitch: 'INVALID',
+      segments: 'INVALID',
+      syncDisplayName: 'INVALID',
+    },
   },
-  { name: 'segments with non-string values', path: `/rs/device/${secret}/QQConnectRequest`, body: JSON.stringify({ accessToken: 'a', segments: { a: 1 } }), status: 200, error: { segments: 'INVALID' } },
-  { name: 'an oversized string field', path: `/rs/device/${secret}/QQConnectRequest`, body: JSON.stringify({ accessToken: 'a'.repeat(5000) }), status: 200, error: { accessToken: 'INVALID' } },
-  { name: 'a requestId that is an object', path: `/rs/device/${secret}/QQConnectRequest`, body: '{"requestId":{}}', status: 200, error: { requestId: 'INVALID' } },
-  { name: 'an unknown credential', path: `/rs/nobody/${secret}/QQConnectRequest`, body: '{}', status: 403, error: { credential: 'UNRECOGNISED' } },
-  { name: 'a wrong secret', path: `/rs/device/${CREDENTIALS.server.secret}/QQConnectRequest`, body: '{}', status: 403, error: { secret: 'UNRECOGNISED' } },
-  { name: 'an unknown path', path: '/rs/device', body: '{}', status: 404, error: { request: 'NOT_FOUND' } },
+  {
+    name: 'segments with non-string values',
+    path: `/rs/device/${secret}/QQConnectRequest`,
+    body: JSON.stringify({ accessToken: 'a', segments: { a: 1 } }),
+    status: 200,
+    error: { segments: 'INVALID' },
+  },
+  {
+    name: 'an oversized string field',
+    path: `/rs/device/${secret}/QQConnectRequest`,
+    body: JSON.stringify({ accessToken: 'a'.repeat(5000) }),
+    status: 200,
+    error: { accessToken: 'INVALID' },
+  },
+  {
+    name: 'a requestId that is an object',
+    path: `/rs/device/${secret}/QQConnectRequest`,
+    body: '{"requestId":{}}',
+    status: 200,
+    error: { requestId: 'INVALID' },
+  },
+  {
+    name: 'an unknown credential',
+    path: `/rs/nobody/${secret}/QQConnectRequest`,
+    body: '{}',
+    status: 403,
+    error: { credential: 'UNRECOGNISED' },
+  },
+  {
+    name: 'a wrong secret',
+    path: `/rs/device/${CREDENTIALS.server.secret}/QQConnectRequest`,
+    body: '{}',
+    status: 403,
+    error: { secret: 'UNRECOGNISED' },
+  },
+  {
+    name: 'an unknown path',
+    path: '/rs/device',
+    body: '{}',
+    status: 404,
+    error: { request: 'NOT_FOUND' },
+  },
 ];
 
 describe('REST bad input', () => {
@@ -89,13 +168,13 @@ describe('REST bad input', () => {
   it('answers GET on a REST path with 405 and an envelope error', async () => {
     const response = await get(`${authUrl()}/rs/device/${secret}/QQConnectRequest`);
     expect(response.status).toBe(405);
-    expect(response.json()['error']).toEqual({ request: 'METHOD_NOT_ALLOWED' });
+    expect(response.json().error).toEqual({ request: 'METHOD_NOT_ALLOWED' });
   });
 
   it('answers a plain GET on the socket path with 426', async () => {
     const response = await get(`${authUrl()}/ws/device/${API_KEY}`);
     expect(response.status).toBe(426);
-    expect(response.json()['error']).toEqual({ request: 'UPGRADE_REQUIRED' });
+    expect(response.json().error).toEqual({ request: 'UPGRADE_REQUIRED' });
   });
 });
 
@@ -103,10 +182,26 @@ describe('WebSocket bad input', () => {
   it.each([
     { name: 'a message that is not JSON', message: 'hello{', error: { request: 'INVALID_JSON' } },
     { name: 'a JSON array', message: '[]', error: { request: 'INVALID_JSON' } },
-    { name: 'an unknown @class', message: '{"@class":".LogEventRequest","requestId":"q"}', error: { '@class': 'UNRECOGNISED' } },
-    { name: 'a message without @class', message: '{"requestId":"q"}', error: { '@class': 'UNRECOGNISED' } },
-    { name: 'fields of the wrong types', message: '{"@class":".QQConnectRequest","accessToken":true,"switchIfPossible":"no"}', error: { accessToken: 'INVALID', switchIfPossible: 'INVALID' } },
-    { name: 'an oversized message', message: JSON.stringify({ '@class': '.QQConnectRequest', accessToken: 'a'.repeat(70_000) }), error: { request: 'TOO_LARGE' } },
+    {
+      name: 'an unknown @class',
+      message: '{"@class":".LogEventRequest","requestId":"q"}',
+      error: { '@class': 'UNRECOGNISED' },
+    },
+    {
+      name: 'a message without @class',
+      message: '{"requestId":"q"}',
+      error: { '@class': 'UNRECOGNISED' },
+    },
+    {
+      name: 'fields of the wrong types',
+      message: '{"@class":".QQConnectRequest","accessToken":true,"switchIfPossible":"no"}',
+      error: { accessToken: 'INVALID', switchIfPossible: 'INVALID' },
+    },
+    {
+      name: 'an oversized message',
+      message: JSON.stringify({ '@class': '.QQConnectRequest', accessToken: 'a'.repeat(70_000) }),
+      error: { request: 'TOO_LARGE' },
+    },
   ])('answers $name with an envelope error and keeps the session', async ({ message, error }) => {
     const client = await socketTransport.connect(authUrl());
     const signedIn = await deviceSignIn(client);
@@ -114,12 +209,19 @@ describe('WebSocket bad input', () => {
     const socket = await openRawSocket(socketUrl(authUrl()));
     await handshake(socket, secret);
     socket.send(message);
-    expect(await socket.next()).toMatchObject({ '@class': '.AuthenticationResponse', error, newPlayer: false });
+    expect(await socket.next()).toMatchObject({
+      '@class': '.AuthenticationResponse',
+      error,
+      newPlayer: false,
+    });
     // The socket still works, and nothing changed.
     socket.send({ '@class': '.QQConnectRequest', requestId: 'after' });
-    expect(await socket.next()).toMatchObject({ requestId: 'after', error: { accessToken: 'REQUIRED' } });
+    expect(await socket.next()).toMatchObject({
+      requestId: 'after',
+      error: { accessToken: 'REQUIRED' },
+    });
     expect(await listPlayers(authUrl())).toEqual(before);
-    expect(await client.boundPlayer()).toBe(signedIn['userId']);
+    expect(await client.boundPlayer()).toBe(signedIn.userId);
     socket.ws.close();
   });
 
@@ -127,37 +229,50 @@ describe('WebSocket bad input', () => {
     const client = await socketTransport.connect(authUrl());
     const signedIn = await deviceSignIn(client);
     const response = await client.send({ '@class': '.WeChatConnectRequest', accessToken: 5 });
-    expect(response['error']).toEqual({ accessToken: 'INVALID', openId: 'REQUIRED' });
-    expect(await client.boundPlayer()).toBe(signedIn['userId']);
+    expect(response.error).toEqual({ accessToken: 'INVALID', openId: 'REQUIRED' });
+    expect(await client.boundPlayer()).toBe(signedIn.userId);
   });
 
   it('refuses an unknown credential with 403 and an envelope body', async () => {
-    const error = await openRawSocket(`${authUrl().replace(/^http/, 'ws')}/ws/nobody/${API_KEY}`).catch(
-      (e: unknown) => e as { status: number; body: string },
-    );
+    const error = await openRawSocket(
+      `${authUrl().replace(/^http/, 'ws')}/ws/nobody/${API_KEY}`,
+    ).catch((e: unknown) => e as { status: number; body: string });
     expect(error).toMatchObject({ status: 403 });
-    expect(JSON.parse((error as { body: string }).body)).toMatchObject({ error: { credential: 'UNRECOGNISED' } });
+    expect(JSON.parse((error as { body: string }).body)).toMatchObject({
+      error: { credential: 'UNRECOGNISED' },
+    });
   });
 
   it('refuses an unknown apiKey with 403 and an envelope body', async () => {
-    const error = await openRawSocket(`${authUrl().replace(/^http/, 'ws')}/ws/device/wrongkey`).catch(
-      (e: unknown) => e as { status: number; body: string },
-    );
+    const error = await openRawSocket(
+      `${authUrl().replace(/^http/, 'ws')}/ws/device/wrongkey`,
+    ).catch((e: unknown) => e as { status: number; body: string });
     expect(error).toMatchObject({ status: 403 });
-    expect(JSON.parse((error as { body: string }).body)).toMatchObject({ error: { apiKey: 'UNRECOGNISED' } });
+    expect(JSON.parse((error as { body: string }).body)).toMatchObject({
+      error: { apiKey: 'UNRECOGNISED' },
+    });
   });
 
   it('answers a wrong HMAC with an error and closes the socket', async () => {
     const socket = await openRawSocket(socketUrl(authUrl()));
     const connected = await handshake(socket, CREDENTIALS.server.secret);
-    expect(connected).toEqual({ '@class': '.AuthenticatedConnectResponse', error: { hmac: 'INVALID' }, newPlayer: false });
+    expect(connected).toEqual({
+      '@class': '.AuthenticatedConnectResponse',
+      error: { hmac: 'INVALID' },
+      newPlayer: false,
+    });
     expect((await socket.closed).code).toBe(1008);
   });
 
   it('answers a request before the handshake with NOT_CONNECTED', async () => {
     const socket = await openRawSocket(socketUrl(authUrl()));
     expect(await socket.next()).toHaveProperty('nonce');
-    socket.send({ '@class': '.DeviceAuthenticationRequest', deviceId: 'd', deviceOS: 'IOS', requestId: 'early' });
+    socket.send({
+      '@class': '.DeviceAuthenticationRequest',
+      deviceId: 'd',
+      deviceOS: 'IOS',
+      requestId: 'early',
+    });
     expect(await socket.next()).toEqual({
       '@class': '.AuthenticationResponse',
       error: { authentication: 'NOT_CONNECTED' },

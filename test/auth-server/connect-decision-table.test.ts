@@ -21,7 +21,11 @@ const idmock = useIdmock({ services: ['wechat', 'qq', 'auth'] });
 closeClientsAfterEach();
 
 const CASES = TRANSPORTS.flatMap((transport) =>
-  PROVIDERS.map((provider) => ({ name: `${provider.name} over ${transport.name}`, transport, provider })),
+  PROVIDERS.map((provider) => ({
+    name: `${provider.name} over ${transport.name}`,
+    transport,
+    provider,
+  })),
 );
 
 describe.each(CASES)('$name', ({ transport, provider }) => {
@@ -36,14 +40,14 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
   const sessionWithSlot = async (): Promise<{ client: GsClient; playerId: string }> => {
     const client = await connect();
     const created = await client.send((await request(provider.unknown[1])).body);
-    expect(created['newPlayer']).toBe(true);
-    return { client, playerId: created['userId'] };
+    expect(created.newPlayer).toBe(true);
+    return { client, playerId: created.userId };
   };
   /** A device session: a player with no profile of this provider. */
   const sessionWithoutSlot = async (): Promise<{ client: GsClient; playerId: string }> => {
     const client = await connect();
     const signedIn = await deviceSignIn(client);
-    return { client, playerId: signedIn['userId'] };
+    return { client, playerId: signedIn.userId };
   };
 
   beforeEach(async () => {
@@ -53,15 +57,23 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
   it('row 1: creates and links a player for an unknown profile from an unauthenticated session', async () => {
     const client = await connect();
     const before = (await listPlayers(authUrl())).length;
-    const { body, externalId } = await request(provider.unknown[0], { segments: { faction: 'Viking' } });
+    const { body, externalId } = await request(provider.unknown[0], {
+      segments: { faction: 'Viking' },
+    });
     const response = await client.send(body);
-    expect(response).toMatchObject({ '@class': '.AuthenticationResponse', newPlayer: true, scriptData: null });
-    expect(response['displayName']).toBe(provider.unknown[0] === 'li-na' ? '李娜' : expect.any(String));
-    const created = await findPlayer(authUrl(), response['userId']);
+    expect(response).toMatchObject({
+      '@class': '.AuthenticationResponse',
+      newPlayer: true,
+      scriptData: null,
+    });
+    expect(response.displayName).toBe(
+      provider.unknown[0] === 'li-na' ? '李娜' : expect.any(String),
+    );
+    const created = await findPlayer(authUrl(), response.userId);
     expect(created?.externalIds).toEqual({ [provider.system]: externalId });
     expect(created?.segments).toEqual({ faction: 'Viking' });
     expect(await listPlayers(authUrl())).toHaveLength(before + 1);
-    expect(await client.boundPlayer()).toBe(response['userId']);
+    expect(await client.boundPlayer()).toBe(response.userId);
   });
 
   it.each([
@@ -72,8 +84,8 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
   ])('row 1: creates a player whatever the other flags say (%o)', async (flags) => {
     const client = await connect();
     const response = await client.send((await request(provider.unknown[0], flags)).body);
-    expect(response['newPlayer']).toBe(true);
-    expect(response['error']).toBeUndefined();
+    expect(response.newPlayer).toBe(true);
+    expect(response.error).toBeUndefined();
   });
 
   it('row 1: answers accessToken UNRECOGNISED with doNotCreateNewPlayer and writes nothing', async () => {
@@ -92,23 +104,26 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
     expect(await client.boundPlayer()).toBeNull();
   });
 
-  it.each([{}, { errorOnSwitch: true }, { doNotCreateNewPlayer: true, doNotLinkToCurrentPlayer: true }])(
-    'row 2: logs an unauthenticated session into the owner, not a switch (%o)',
-    async (flags) => {
-      const client = await connect();
-      const response = await client.send((await request(provider.owned.persona, flags)).body);
-      expect(response).toMatchObject({ newPlayer: false, userId: provider.owned.playerId });
-      expect(response['error']).toBeUndefined();
-      expect(await client.boundPlayer()).toBe(provider.owned.playerId);
-    },
-  );
+  it.each([
+    {},
+    { errorOnSwitch: true },
+    { doNotCreateNewPlayer: true, doNotLinkToCurrentPlayer: true },
+  ])('row 2: logs an unauthenticated session into the owner, not a switch (%o)', async (flags) => {
+    const client = await connect();
+    const response = await client.send((await request(provider.owned.persona, flags)).body);
+    expect(response).toMatchObject({ newPlayer: false, userId: provider.owned.playerId });
+    expect(response.error).toBeUndefined();
+    expect(await client.boundPlayer()).toBe(provider.owned.playerId);
+  });
 
   it('row 3: links an unknown profile to the current player and fills an empty displayName', async () => {
     const { client, playerId } = await sessionWithoutSlot();
-    const { body, externalId } = await request(provider.unknown[0], { segments: { faction: 'Viking' } });
+    const { body, externalId } = await request(provider.unknown[0], {
+      segments: { faction: 'Viking' },
+    });
     const response = await client.send(body);
     expect(response).toMatchObject({ newPlayer: false, userId: playerId });
-    expect(response['displayName']).not.toBe('');
+    expect(response.displayName).not.toBe('');
     const player = await findPlayer(authUrl(), playerId);
     expect(player?.externalIds).toEqual({ [provider.system]: externalId });
     expect(player?.segments).toEqual({});
@@ -122,14 +137,14 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
       userName: SEEDED.alice.userName,
       password: SEEDED.alice.password,
     });
-    expect(alice['displayName']).toBe('Alice');
+    expect(alice.displayName).toBe('Alice');
     const linked = await client.send((await request(provider.unknown[0])).body);
     expect(linked).toMatchObject({ userId: SEEDED.alice.id, displayName: 'Alice' });
     const synced = await client.send(
       (await request(provider.unknown[0], { syncDisplayName: true })).body,
     );
-    expect(synced['userId']).toBe(SEEDED.alice.id);
-    expect(synced['displayName']).not.toBe('Alice');
+    expect(synced.userId).toBe(SEEDED.alice.id);
+    expect(synced.displayName).not.toBe('Alice');
     expect((await findPlayer(authUrl(), SEEDED.alice.id))?.syncDisplayName).toEqual({
       [provider.system]: true,
     });
@@ -143,14 +158,14 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
       segments: { tier: 'gold' },
     });
     const response = await client.send(body);
-    expect(response['newPlayer']).toBe(true);
-    expect(response['userId']).not.toBe(playerId);
-    expect((await findPlayer(authUrl(), response['userId']))?.segments).toEqual({ tier: 'gold' });
-    expect((await findPlayer(authUrl(), response['userId']))?.externalIds).toEqual({
+    expect(response.newPlayer).toBe(true);
+    expect(response.userId).not.toBe(playerId);
+    expect((await findPlayer(authUrl(), response.userId))?.segments).toEqual({ tier: 'gold' });
+    expect((await findPlayer(authUrl(), response.userId))?.externalIds).toEqual({
       [provider.system]: externalId,
     });
     expect((await findPlayer(authUrl(), playerId))?.externalIds).toEqual({});
-    expect(await client.boundPlayer()).toBe(response['userId']);
+    expect(await client.boundPlayer()).toBe(response.userId);
   });
 
   it('row 4: creates a new player with doNotLinkToCurrentPlayer when the current player holds another profile', async () => {
@@ -158,8 +173,8 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
     const response = await client.send(
       (await request(provider.unknown[0], { doNotLinkToCurrentPlayer: true })).body,
     );
-    expect(response['newPlayer']).toBe(true);
-    expect(response['userId']).not.toBe(playerId);
+    expect(response.newPlayer).toBe(true);
+    expect(response.userId).not.toBe(playerId);
   });
 
   it('row 4: answers accessToken UNRECOGNISED with doNotCreateNewPlayer and keeps the session', async () => {
@@ -173,7 +188,7 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
         })
       ).body,
     );
-    expect(response['error']).toEqual({ accessToken: 'UNRECOGNISED' });
+    expect(response.error).toEqual({ accessToken: 'UNRECOGNISED' });
     expect(await listPlayers(authUrl())).toEqual(before);
     expect(await client.boundPlayer()).toBe(playerId);
   });
@@ -195,17 +210,18 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
     },
   );
 
-  it.each([{}, { doNotLinkToCurrentPlayer: true }, { errorOnSwitch: true, switchIfPossible: true }])(
-    'row 6: keeps the current player who already holds the profile (%o)',
-    async (flags) => {
-      const client = await connect();
-      await client.send((await request(provider.owned.persona)).body);
-      const response = await client.send((await request(provider.owned.persona, flags)).body);
-      expect(response).toMatchObject({ newPlayer: false, userId: provider.owned.playerId });
-      expect(response['error']).toBeUndefined();
-      expect(await client.boundPlayer()).toBe(provider.owned.playerId);
-    },
-  );
+  it.each([
+    {},
+    { doNotLinkToCurrentPlayer: true },
+    { errorOnSwitch: true, switchIfPossible: true },
+  ])('row 6: keeps the current player who already holds the profile (%o)', async (flags) => {
+    const client = await connect();
+    await client.send((await request(provider.owned.persona)).body);
+    const response = await client.send((await request(provider.owned.persona, flags)).body);
+    expect(response).toMatchObject({ newPlayer: false, userId: provider.owned.playerId });
+    expect(response.error).toBeUndefined();
+    expect(await client.boundPlayer()).toBe(provider.owned.playerId);
+  });
 
   it.each([{}, { doNotLinkToCurrentPlayer: true }, { switchIfPossible: true }])(
     'row 7: switches a player without this provider to the owner by default (%o)',
@@ -213,7 +229,7 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
       const { client, playerId } = await sessionWithoutSlot();
       const response = await client.send((await request(provider.owned.persona, flags)).body);
       expect(response).toMatchObject({ newPlayer: false, userId: provider.owned.playerId });
-      expect(response['authToken']).toEqual(expect.any(String));
+      expect(response.authToken).toEqual(expect.any(String));
       expect(await client.boundPlayer()).toBe(provider.owned.playerId);
       expect((await findPlayer(authUrl(), playerId))?.externalIds).toEqual({});
     },
@@ -244,7 +260,7 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
   it('row 8a: answers ACCOUNT_ALREADY_LINKED for a known profile when the slot is taken', async () => {
     const { client, playerId } = await sessionWithSlot();
     const response = await client.send((await request(provider.owned.persona)).body);
-    expect(response['error']).toEqual({ accessToken: 'ACCOUNT_ALREADY_LINKED' });
+    expect(response.error).toEqual({ accessToken: 'ACCOUNT_ALREADY_LINKED' });
     expect(await client.boundPlayer()).toBe(playerId);
   });
 
@@ -262,8 +278,8 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
     const response = await client.send(
       (await request(provider.owned.persona, { switchIfPossible: true, errorOnSwitch: true })).body,
     );
-    expect(response['error']).toEqual({ authentication: 'SWITCH_PREVENTED' });
-    expect(response['switchSummary']['id']).toBe(provider.owned.playerId);
+    expect(response.error).toEqual({ authentication: 'SWITCH_PREVENTED' });
+    expect(response.switchSummary?.id).toBe(provider.owned.playerId);
     expect(await client.boundPlayer()).toBe(playerId);
   });
 
@@ -283,10 +299,13 @@ describe.each(CASES)('$name', ({ transport, provider }) => {
     const { client, playerId } = await sessionWithSlot();
     const response = await client.send(
       (
-        await request(provider.owned.persona, { doNotLinkToCurrentPlayer: true, errorOnSwitch: true })
+        await request(provider.owned.persona, {
+          doNotLinkToCurrentPlayer: true,
+          errorOnSwitch: true,
+        })
       ).body,
     );
-    expect(response['error']).toEqual({ authentication: 'SWITCH_PREVENTED' });
+    expect(response.error).toEqual({ authentication: 'SWITCH_PREVENTED' });
     expect(await client.boundPlayer()).toBe(playerId);
   });
 });

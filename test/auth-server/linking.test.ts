@@ -39,18 +39,50 @@ const ROWS: readonly [string, LinkFacts, LinkDecision][] = [
   ['1', facts(unauth, null), { kind: 'create', row: '1' }],
   [
     '1 with every other flag',
-    facts(unauth, null, { doNotLinkToCurrentPlayer: true, errorOnSwitch: true, switchIfPossible: true }),
+    facts(unauth, null, {
+      doNotLinkToCurrentPlayer: true,
+      errorOnSwitch: true,
+      switchIfPossible: true,
+    }),
     { kind: 'create', row: '1' },
   ],
-  ['1 doNotCreateNewPlayer', facts(unauth, null, { doNotCreateNewPlayer: true }), { kind: 'no-create', row: '1' }],
+  [
+    '1 doNotCreateNewPlayer',
+    facts(unauth, null, { doNotCreateNewPlayer: true }),
+    { kind: 'no-create', row: '1' },
+  ],
   ['2', facts(unauth, P1), { kind: 'login', row: '2', playerId: P1 }],
-  ['2 errorOnSwitch', facts(unauth, P1, { errorOnSwitch: true }), { kind: 'login', row: '2', playerId: P1 }],
-  ['2 doNotCreateNewPlayer', facts(unauth, P1, { doNotCreateNewPlayer: true }), { kind: 'login', row: '2', playerId: P1 }],
+  [
+    '2 errorOnSwitch',
+    facts(unauth, P1, { errorOnSwitch: true }),
+    { kind: 'login', row: '2', playerId: P1 },
+  ],
+  [
+    '2 doNotCreateNewPlayer',
+    facts(unauth, P1, { doNotCreateNewPlayer: true }),
+    { kind: 'login', row: '2', playerId: P1 },
+  ],
   ['3', facts(noSlot, null), { kind: 'link', row: '3', playerId: P0 }],
-  ['3 switchIfPossible', facts(noSlot, null, { switchIfPossible: true }), { kind: 'link', row: '3', playerId: P0 }],
-  ['3 doNotCreateNewPlayer', facts(noSlot, null, { doNotCreateNewPlayer: true }), { kind: 'link', row: '3', playerId: P0 }],
-  ['4 no slot', facts(noSlot, null, { doNotLinkToCurrentPlayer: true }), { kind: 'create', row: '4' }],
-  ['4 slot Y', facts(slotY, null, { doNotLinkToCurrentPlayer: true }), { kind: 'create', row: '4' }],
+  [
+    '3 switchIfPossible',
+    facts(noSlot, null, { switchIfPossible: true }),
+    { kind: 'link', row: '3', playerId: P0 },
+  ],
+  [
+    '3 doNotCreateNewPlayer',
+    facts(noSlot, null, { doNotCreateNewPlayer: true }),
+    { kind: 'link', row: '3', playerId: P0 },
+  ],
+  [
+    '4 no slot',
+    facts(noSlot, null, { doNotLinkToCurrentPlayer: true }),
+    { kind: 'create', row: '4' },
+  ],
+  [
+    '4 slot Y',
+    facts(slotY, null, { doNotLinkToCurrentPlayer: true }),
+    { kind: 'create', row: '4' },
+  ],
   [
     '4 errorOnSwitch (a new player is not a switch)',
     facts(noSlot, null, { doNotLinkToCurrentPlayer: true, errorOnSwitch: true }),
@@ -62,7 +94,11 @@ const ROWS: readonly [string, LinkFacts, LinkDecision][] = [
     { kind: 'no-create', row: '4' },
   ],
   ['5', facts(slotY, null), { kind: 'already-linked', row: '5' }],
-  ['5 switchIfPossible', facts(slotY, null, { switchIfPossible: true }), { kind: 'already-linked', row: '5' }],
+  [
+    '5 switchIfPossible',
+    facts(slotY, null, { switchIfPossible: true }),
+    { kind: 'already-linked', row: '5' },
+  ],
   ['6', facts(slotX, P0), { kind: 'login', row: '6', playerId: P0 }],
   [
     '6 every flag',
@@ -75,17 +111,33 @@ const ROWS: readonly [string, LinkFacts, LinkDecision][] = [
     { kind: 'login', row: '6', playerId: P0 },
   ],
   ['7', facts(noSlot, P1), { kind: 'switch', row: '7', playerId: P1 }],
-  ['7 doNotLinkToCurrentPlayer', facts(noSlot, P1, { doNotLinkToCurrentPlayer: true }), { kind: 'switch', row: '7', playerId: P1 }],
-  ['7 errorOnSwitch', facts(noSlot, P1, { errorOnSwitch: true }), { kind: 'switch-prevented', row: '7', playerId: P1 }],
+  [
+    '7 doNotLinkToCurrentPlayer',
+    facts(noSlot, P1, { doNotLinkToCurrentPlayer: true }),
+    { kind: 'switch', row: '7', playerId: P1 },
+  ],
+  [
+    '7 errorOnSwitch',
+    facts(noSlot, P1, { errorOnSwitch: true }),
+    { kind: 'switch-prevented', row: '7', playerId: P1 },
+  ],
   ['8a', facts(slotY, P1), { kind: 'already-linked', row: '8a' }],
-  ['8a errorOnSwitch', facts(slotY, P1, { errorOnSwitch: true }), { kind: 'already-linked', row: '8a' }],
+  [
+    '8a errorOnSwitch',
+    facts(slotY, P1, { errorOnSwitch: true }),
+    { kind: 'already-linked', row: '8a' },
+  ],
   ['8b', facts(slotY, P1, { switchIfPossible: true }), { kind: 'switch', row: '8b', playerId: P1 }],
   [
     '8b errorOnSwitch',
     facts(slotY, P1, { switchIfPossible: true, errorOnSwitch: true }),
     { kind: 'switch-prevented', row: '8b', playerId: P1 },
   ],
-  ['9', facts(slotY, P1, { doNotLinkToCurrentPlayer: true }), { kind: 'switch', row: '9', playerId: P1 }],
+  [
+    '9',
+    facts(slotY, P1, { doNotLinkToCurrentPlayer: true }),
+    { kind: 'switch', row: '9', playerId: P1 },
+  ],
   [
     '9 switchIfPossible',
     facts(slotY, P1, { doNotLinkToCurrentPlayer: true, switchIfPossible: true }),
@@ -129,7 +181,11 @@ describe('decideLink', () => {
               expect(current === null || current.playerId === owner).toBe(true);
               break;
             case 'link':
-              expect([owner, current?.slot, flags.doNotLinkToCurrentPlayer]).toEqual([null, null, false]);
+              expect([owner, current?.slot, flags.doNotLinkToCurrentPlayer]).toEqual([
+                null,
+                null,
+                false,
+              ]);
               break;
             case 'switch':
             case 'switch-prevented':

@@ -12,7 +12,15 @@ import { startIdmock, type RunningIdmock } from '../../src/runtime/start.js';
 import { get, postJson } from '../support/idmock.js';
 import { CREDENTIALS } from './support.js';
 
-type Mode = 'ok' | 'hang' | 'system-error' | 'userinfo-system-error' | 'rejected' | 'garbage' | 'http-500' | 'reset';
+type Mode =
+  | 'ok'
+  | 'hang'
+  | 'system-error'
+  | 'userinfo-system-error'
+  | 'rejected'
+  | 'garbage'
+  | 'http-500'
+  | 'reset';
 
 let mode: Mode = 'ok';
 let fake: Server;
@@ -26,40 +34,54 @@ function reply(res: ServerResponse, body: unknown, status = 200): void {
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
+/** What the fake provider answers in the current mode. */
+function answerFor(path: string): 'hang' | 'reset' | { body: unknown; status?: number } {
+  if (path === '/__mock/users') return { body: { users: [] } };
+  const ok = { errcode: 0, errmsg: 'ok' };
+  const systemError = { errcode: -1, errmsg: 'system error' };
+  switch (mode) {
+    case 'hang':
+    case 'reset':
+      return mode;
+    case 'http-500':
+      return { body: 'oops', status: 500 };
+    case 'garbage':
+      return { body: '<html>gateway</html>' };
+    case 'system-error':
+      return { body: systemError };
+    case 'rejected':
+      return { body: { errcode: 40001, errmsg: 'invalid credential' } };
+    case 'userinfo-system-error':
+      return { body: path === '/sns/auth' ? ok : systemError };
+    case 'ok':
+      return {
+        body:
+          path === '/sns/auth' ? ok : { openid: 'oFAKE', nickname: '假', sex: 0, privilege: [] },
+      };
+  }
+}
+
 beforeAll(async () => {
   fake = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    if (path === '/__mock/users') return reply(res, { users: [] });
-    switch (mode) {
-      case 'hang':
-        return; // never answers
-      case 'reset':
-        req.socket.destroy();
-        return;
-      case 'http-500':
-        return reply(res, 'oops', 500);
-      case 'garbage':
-        return reply(res, '<html>gateway</html>');
-      case 'system-error':
-        return reply(res, { errcode: -1, errmsg: 'system error' });
-      case 'rejected':
-        return reply(res, { errcode: 40001, errmsg: 'invalid credential' });
-      case 'userinfo-system-error':
-        return path === '/sns/auth'
-          ? reply(res, { errcode: 0, errmsg: 'ok' })
-          : reply(res, { errcode: -1, errmsg: 'system error' });
-      case 'ok':
-        return path === '/sns/auth'
-          ? reply(res, { errcode: 0, errmsg: 'ok' })
-          : reply(res, { openid: 'oFAKE', nickname: '假', sex: 0, privilege: [] });
+    const answer = answerFor(path);
+    if (answer === 'hang') return;
+    if (answer === 'reset') {
+      req.socket.destroy();
+      return;
     }
+    reply(res, answer.body, answer.status);
   });
   await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
   fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
   const closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    closed.close(() => {
+      resolve();
+    }),
+  );
   idmock = await startIdmock({
     services: ['auth'],
     config: resolveConfig({
@@ -73,7 +95,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await idmock.stop();
   fake.closeAllConnections();
-  await new Promise<void>((resolve) => fake.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    fake.close(() => {
+      resolve();
+    }),
+  );
 });
 
 async function wechatConnect(): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -91,24 +117,28 @@ describe('provider failures', () => {
     expect(body).toMatchObject({ newPlayer: true, displayName: '假' });
   });
 
-  it.each(['hang', 'system-error', 'userinfo-system-error', 'garbage', 'http-500', 'reset'] as const)(
-    'answers PROVIDER_UNAVAILABLE when WeChat is %s',
-    async (failure) => {
-      mode = failure;
-      const players = (await get(`${idmock.urls.auth!}/__mock/players`)).json().players.length;
-      const started = Date.now();
-      const { status, body } = await wechatConnect();
-      expect(status).toBe(200);
-      expect(body).toEqual({
-        '@class': '.AuthenticationResponse',
-        error: { accessToken: 'PROVIDER_UNAVAILABLE' },
-        newPlayer: false,
-        requestId: 'p',
-      });
-      expect(Date.now() - started).toBeLessThan(5000);
-      expect((await get(`${idmock.urls.auth!}/__mock/players`)).json().players.length).toBe(players);
-    },
-  );
+  it.each([
+    'hang',
+    'system-error',
+    'userinfo-system-error',
+    'garbage',
+    'http-500',
+    'reset',
+  ] as const)('answers PROVIDER_UNAVAILABLE when WeChat is %s', async (failure) => {
+    mode = failure;
+    const players = (await get(`${idmock.urls.auth!}/__mock/players`)).json().players.length;
+    const started = Date.now();
+    const { status, body } = await wechatConnect();
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      '@class': '.AuthenticationResponse',
+      error: { accessToken: 'PROVIDER_UNAVAILABLE' },
+      newPlayer: false,
+      requestId: 'p',
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((await get(`${idmock.urls.auth!}/__mock/players`)).json().players.length).toBe(players);
+  });
 
   it('answers NOTAUTHENTICATED, not PROVIDER_UNAVAILABLE, when WeChat rejects the token', async () => {
     mode = 'rejected';
@@ -120,7 +150,7 @@ describe('provider failures', () => {
       `${idmock.urls.auth!}/rs/device/${CREDENTIALS.device.secret}/QQConnectRequest`,
       { accessToken: 'A'.repeat(32) },
     );
-    expect(response.json()['error']).toEqual({ accessToken: 'PROVIDER_UNAVAILABLE' });
+    expect(response.json().error).toEqual({ accessToken: 'PROVIDER_UNAVAILABLE' });
   });
 
   it('keeps serving and logs the reasons', async () => {

@@ -55,16 +55,23 @@ describe('/ws/{credential}/{apiKey}', () => {
 
   it('resumes the session of a valid authToken without a login request', async () => {
     const rest = await restTransport.connect(authUrl());
-    const login = await rest.send({ '@class': '.AuthenticationRequest', userName: 'alice', password: 'alice-password' });
+    const login = await rest.send({
+      '@class': '.AuthenticationRequest',
+      userName: 'alice',
+      password: 'alice-password',
+    });
     const socket = await openRawSocket(socketUrl(authUrl()));
-    const connected = await handshake(socket, secret, { authToken: login['authToken'] });
+    const connected = await handshake(socket, secret, { authToken: login.authToken });
     expect(connected).toEqual({
       '@class': '.AuthenticatedConnectResponse',
-      authToken: login['authToken'],
+      authToken: login.authToken,
       sessionId: expect.any(String),
       userId: SEEDED.alice.id,
     });
-    expect(await sessions()).toContainEqual({ sessionId: connected['sessionId'], playerId: SEEDED.alice.id });
+    expect(await sessions()).toContainEqual({
+      sessionId: connected['sessionId'],
+      playerId: SEEDED.alice.id,
+    });
     socket.ws.close();
   });
 
@@ -89,9 +96,13 @@ describe('/ws/{credential}/{apiKey}', () => {
     const client = await socketTransport.connect(authUrl());
     const device = await deviceSignIn(client);
     const token = await wechatLogin(idmock.current, SEEDED.wechatLinked.persona);
-    const prevented = await client.send({ '@class': '.WeChatConnectRequest', errorOnSwitch: true, ...token });
-    expect(prevented['error']).toBeDefined();
-    expect(await client.boundPlayer()).toBe(device['userId']);
+    const prevented = await client.send({
+      '@class': '.WeChatConnectRequest',
+      errorOnSwitch: true,
+      ...token,
+    });
+    expect(prevented.error).toBeDefined();
+    expect(await client.boundPlayer()).toBe(device.userId);
     await client.send({ '@class': '.WeChatConnectRequest', ...token });
     expect(await client.boundPlayer()).toBe(SEEDED.wechatLinked.id);
   });
@@ -110,16 +121,24 @@ describe('/ws/{credential}/{apiKey}', () => {
     await handshake(socket, secret);
     const barrier = holdAtBarrier(idmock.current, (event) => event.requestId === 'first');
     socket.send({ '@class': '.WeChatConnectRequest', requestId: 'first', ...token });
-    socket.send({ '@class': '.DeviceAuthenticationRequest', requestId: 'second', deviceId: 'serial', deviceOS: 'IOS' });
+    socket.send({
+      '@class': '.DeviceAuthenticationRequest',
+      requestId: 'second',
+      deviceId: 'serial',
+      deviceOS: 'IOS',
+    });
     await barrier.reached;
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(socket.buffered).toEqual([]);
     barrier.release();
     const first = await socket.next();
     const second = await socket.next();
-    expect([first['requestId'], second['requestId']]).toEqual(['first', 'second']);
+    expect([first.requestId, second.requestId]).toEqual(['first', 'second']);
     // The device login ran after the connect, so it moved the socket to the device player.
-    expect(await sessions()).toContainEqual({ sessionId: expect.any(String), playerId: second['userId'] });
+    expect(await sessions()).toContainEqual({
+      sessionId: expect.any(String),
+      playerId: second.userId,
+    });
     socket.ws.close();
   });
 
@@ -127,11 +146,16 @@ describe('/ws/{credential}/{apiKey}', () => {
     const client = await socketTransport.connect(authUrl());
     const responses = await Promise.all(
       ['a', 'b', 'c'].map((requestId) =>
-        client.send({ '@class': '.DeviceAuthenticationRequest', requestId, deviceId: `dev-${requestId}`, deviceOS: 'IOS' }),
+        client.send({
+          '@class': '.DeviceAuthenticationRequest',
+          requestId,
+          deviceId: `dev-${requestId}`,
+          deviceOS: 'IOS',
+        }),
       ),
     );
-    expect(responses.map((response) => response['requestId'])).toEqual(['a', 'b', 'c']);
-    expect(new Set(responses.map((response) => response['userId'])).size).toBe(3);
+    expect(responses.map((response) => response.requestId)).toEqual(['a', 'b', 'c']);
+    expect(new Set(responses.map((response) => response.userId)).size).toBe(3);
   });
 
   it('reports the switch target online while it has a live socket', async () => {
@@ -140,7 +164,11 @@ describe('/ws/{credential}/{apiKey}', () => {
     await owner.send({ '@class': '.WeChatConnectRequest', ...token });
     const other = await socketTransport.connect(authUrl());
     await deviceSignIn(other);
-    const prevented = await other.send({ '@class': '.WeChatConnectRequest', errorOnSwitch: true, ...token });
-    expect(prevented['switchSummary']).toMatchObject({ id: SEEDED.wechatLinked.id, online: true });
+    const prevented = await other.send({
+      '@class': '.WeChatConnectRequest',
+      errorOnSwitch: true,
+      ...token,
+    });
+    expect(prevented.switchSummary).toMatchObject({ id: SEEDED.wechatLinked.id, online: true });
   });
 });

@@ -9,11 +9,30 @@ import type { AuthContext, BeforeCommitEvent } from '../../src/auth-server/index
 import type { RunningIdmock } from '../../src/runtime/start.js';
 import { get, postJson } from '../support/idmock.js';
 
-/** A response body of the connect API. */
-export type GsBody = Record<string, any>;
+/**
+ * A response body of the connect API, read loosely by assertions: the success fields are typed as
+ * present (an error body simply lacks them, which the assertions check).
+ */
+export interface GsBody {
+  readonly '@class': string;
+  readonly authToken: string;
+  readonly userId: string;
+  readonly displayName: string;
+  readonly newPlayer: boolean;
+  readonly requestId?: string | number;
+  readonly error?: Record<string, string>;
+  readonly switchSummary?: { readonly id: string; readonly online: boolean } & Record<
+    string,
+    unknown
+  >;
+  readonly [key: string]: unknown;
+}
 
 /** The seeded WeChat app the auth server validates for, and the seeded QQ app. */
-export const WECHAT_APP = { appid: 'wx3c4d5e6f708192a3', secret: '2d3c4b5a69788796a5b4c3d2e1f00f1e' };
+export const WECHAT_APP = {
+  appid: 'wx3c4d5e6f708192a3',
+  secret: '2d3c4b5a69788796a5b4c3d2e1f00f1e',
+};
 export const QQ_APP = {
   clientId: '101364208',
   redirectUri: 'http://localhost:3000/auth/qq/game/callback',
@@ -95,9 +114,9 @@ export const restTransport: GsTransport = {
           },
         );
         const parsed = response.json<GsBody>();
-        if (typeof parsed['authToken'] === 'string') {
-          authToken = parsed['authToken'];
-          userId = parsed['userId'] as string;
+        if (typeof parsed.authToken === 'string') {
+          authToken = parsed.authToken;
+          userId = parsed.userId;
         }
         return parsed;
       },
@@ -111,6 +130,12 @@ export const restTransport: GsTransport = {
     return Promise.resolve(client);
   },
 };
+
+function textOf(data: WebSocket.RawData): string {
+  return Array.isArray(data)
+    ? Buffer.concat(data).toString('utf8')
+    : Buffer.from(data as ArrayBuffer).toString('utf8');
+}
 
 /** A raw socket with a queue of parsed incoming messages. */
 export interface RawSocket {
@@ -130,7 +155,7 @@ export function openRawSocket(url: string): Promise<RawSocket> {
     const buffered: GsBody[] = [];
     const waiters: ((message: GsBody) => void)[] = [];
     ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as GsBody;
+      const message = JSON.parse(textOf(data)) as GsBody;
       const waiter = waiters.shift();
       if (waiter) waiter(message);
       else buffered.push(message);
@@ -144,7 +169,12 @@ export function openRawSocket(url: string): Promise<RawSocket> {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += String(chunk)));
       res.on('end', () => {
-        reject(Object.assign(new Error(`upgrade refused ${res.statusCode}`), { status: res.statusCode, body: text }));
+        reject(
+          Object.assign(new Error(`upgrade refused ${res.statusCode}`), {
+            status: res.statusCode,
+            body: text,
+          }),
+        );
       });
     });
     ws.on('error', (error) => {
@@ -184,7 +214,13 @@ export async function handshake(
 ): Promise<GsBody> {
   const hello = await socket.next();
   const hmac = createHmac('sha256', secret).update(String(hello['nonce'])).digest('base64');
-  socket.send({ '@class': '.AuthenticatedConnectRequest', hmac, os: 'test', platform: 'vitest', ...extra });
+  socket.send({
+    '@class': '.AuthenticatedConnectRequest',
+    hmac,
+    os: 'test',
+    platform: 'vitest',
+    ...extra,
+  });
   return socket.next();
 }
 
@@ -208,19 +244,19 @@ export const socketTransport: GsTransport = {
       options.authToken === undefined ? {} : { authToken: options.authToken },
     );
     const sessionId = String(connected['sessionId']);
-    let authToken = connected['authToken'] as string | undefined;
+    let authToken = connected.authToken as string | undefined;
     const pending = new Map<string, (body: GsBody) => void>();
     socket.ws.removeAllListeners('message');
     socket.ws.on('message', (data) => {
-      const body = JSON.parse(String(data)) as GsBody;
-      if (typeof body['authToken'] === 'string') authToken = body['authToken'];
-      const resolve = pending.get(String(body['requestId']));
-      pending.delete(String(body['requestId']));
+      const body = JSON.parse(textOf(data)) as GsBody;
+      if (typeof body.authToken === 'string') authToken = body.authToken;
+      const resolve = pending.get(String(body.requestId));
+      pending.delete(String(body.requestId));
       resolve?.(body);
     });
     const client: GsClient = {
       send(body) {
-        const requestId = (body['requestId'] as string | undefined) ?? nextRequestId();
+        const requestId = (body['requestId'] as string | number | undefined) ?? nextRequestId();
         return new Promise((resolve, reject) => {
           const timer = setTimeout(() => {
             reject(new Error(`no response to ${requestId}`));
@@ -418,7 +454,12 @@ export function holdAtBarrier(
     }
     await previous?.(event);
   };
-  return { reached: reached.promise, release: () => gate.resolve() };
+  return {
+    reached: reached.promise,
+    release: () => {
+      gate.resolve();
+    },
+  };
 }
 
 /** Removes every barrier. */

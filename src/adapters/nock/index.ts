@@ -23,7 +23,7 @@ import {
   type ResolvedConfig,
   type ServiceName,
 } from '../../runtime/config.js';
-import { createInstance } from '../../runtime/instance.js';
+import { configLayer, createInstance } from '../../runtime/instance.js';
 import { SERVICE_BUILDERS, START_ORDER } from '../../runtime/services.js';
 
 /** Methods each origin answers (nock matches one method per interceptor). */
@@ -103,7 +103,10 @@ function dropError(): Error {
   return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 }
 
-function register(origin: string, service: Service): { scope: nock.Scope; all: nock.Interceptor[] } {
+function register(
+  origin: string,
+  service: Service,
+): { scope: nock.Scope; all: nock.Interceptor[] } {
   const scope = nock(origin).persist();
   const all: nock.Interceptor[] = [];
   for (const method of METHODS) {
@@ -163,18 +166,10 @@ export async function interceptWithNock(options: InterceptOptions = {}): Promise
     }
     clock = options.idmock.clock;
   } else {
-    const {
-      services: _services,
-      idmock: _idmock,
-      config: given,
-      random,
-      logError,
-      ...layer
-    } = options;
-    const config = given ?? resolveConfig(layer);
+    const config = options.config ?? resolveConfig(configLayer(options));
     const instance = await createInstance(config, {
-      ...(random ? { random } : {}),
-      ...(logError ? { logError } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.logError ? { logError: options.logError } : {}),
     });
     services = {};
     // Only services with real hosts can be intercepted, so the auth server is never built here.
@@ -185,8 +180,8 @@ export async function interceptWithNock(options: InterceptOptions = {}): Promise
     await instance.ready();
     clock = instance.clock;
   }
-  if (options.services && options.services.some((name) => !services[name])) {
-    const missing = options.services.filter((name) => !services[name]);
+  const missing = (options.services ?? []).filter((name) => !services[name]);
+  if (missing.length > 0) {
     throw new IdmockError(
       IDMOCK_INVALID_ARGUMENT,
       `cannot intercept ${missing.join(', ')}: only services with real hosts (the providers) can be`,

@@ -41,7 +41,12 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   404: 'Not Found',
 };
 
-function refuse(socket: Duplex, status: number, headers: Readonly<Record<string, string>>, body: string): void {
+function refuse(
+  socket: Duplex,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+): void {
   const bytes = Buffer.from(body);
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
@@ -70,7 +75,10 @@ export function attachWebSocket(
   decide: (url: URL, req: IncomingMessage) => UpgradeDecision,
   options: WebSocketOptions = {},
 ): () => Promise<void> {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayload ?? 1024 * 1024,
+  });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => undefined);
     let url: URL;

@@ -53,7 +53,9 @@ export function createQqClient(options: ProviderClientOptions): QqClient {
     const answer = await getJson(providerUrl(options.baseUrl, path, query), options);
     if (answer.kind !== 'ok') return answer;
     const body = asObject(answer.value);
-    return body ? { kind: 'ok', value: body } : { kind: 'unavailable', reason: `${path}: not an object` };
+    return body
+      ? { kind: 'ok', value: body }
+      : { kind: 'unavailable', reason: `${path}: not an object` };
   };
   return {
     baseUrl: options.baseUrl,
@@ -87,13 +89,17 @@ export function createQqClient(options: ProviderClientOptions): QqClient {
         };
       }
       const nickname = info.value['nickname'];
-      return { kind: 'ok', value: { openid, nickname: typeof nickname === 'string' ? nickname : '' } };
+      return {
+        kind: 'ok',
+        value: { openid, nickname: typeof nickname === 'string' ? nickname : '' },
+      };
     },
     async personaOpenids(clientId) {
       const answer = await get('/__mock/users', {});
       if (answer.kind !== 'ok') return answer;
       const users = answer.value['users'];
-      if (!Array.isArray(users)) return { kind: 'unavailable', reason: 'no users in /__mock/users' };
+      if (!Array.isArray(users))
+        return { kind: 'unavailable', reason: 'no users in /__mock/users' };
       const map = new Map<string, string>();
       for (const user of users as unknown[]) {
         const entry = asObject(user);

@@ -81,13 +81,17 @@ export function createWechatClient(options: ProviderClientOptions): WechatClient
         return { kind: 'rejected', reason: '/sns/userinfo answered another openid' };
       }
       const nickname = info.value['nickname'];
-      return { kind: 'ok', value: { openid, nickname: typeof nickname === 'string' ? nickname : '' } };
+      return {
+        kind: 'ok',
+        value: { openid, nickname: typeof nickname === 'string' ? nickname : '' },
+      };
     },
     async personaOpenids(appid) {
       const answer = await getJson(providerUrl(options.baseUrl, '/__mock/users', {}), options);
       if (answer.kind !== 'ok') return answer;
       const users = asObject(answer.value)?.['users'];
-      if (!Array.isArray(users)) return { kind: 'unavailable', reason: 'no users in /__mock/users' };
+      if (!Array.isArray(users))
+        return { kind: 'unavailable', reason: 'no users in /__mock/users' };
       const map = new Map<string, string>();
       for (const user of users as unknown[]) {
         const entry = asObject(user);

@@ -23,7 +23,6 @@ import {
   ERR_USERNAME_TAKEN,
   GS_CODES,
   GS_REQUESTS,
-  GS_RESPONSES,
   GS_SYSTEMS,
   type ErrorMap,
   type GsRequestClass,
@@ -40,13 +39,7 @@ import {
 import { decideLink, type LinkDecision } from './linking.js';
 import { isRequestClass, parseFields, type RequestFields } from './requests.js';
 import { ensureSeedLinks } from './seed.js';
-import {
-  claimExternalId,
-  createPlayer,
-  mintToken,
-  ownerOf,
-  type PlayerRecord,
-} from './state.js';
+import { claimExternalId, createPlayer, mintToken, ownerOf, type PlayerRecord } from './state.js';
 
 /** Who is asking: the credential, and the current player as the transport knows it. */
 export interface GsCaller {
@@ -68,7 +61,8 @@ interface Identity {
   readonly nickname: string;
 }
 
-type ConnectFields = RequestFields<typeof GS_REQUESTS.wechat> | RequestFields<typeof GS_REQUESTS.qq>;
+type ConnectFields =
+  RequestFields<typeof GS_REQUESTS.wechat> | RequestFields<typeof GS_REQUESTS.qq>;
 
 /** Most pruned login-failure records kept (the map is keyed by any user name tried). */
 const MAX_TRACKED_LOGIN_FAILURES = 10_000;
@@ -375,7 +369,8 @@ async function register(
   const { requestClass, requestId } = base;
   await barrier(ctx, base);
   const { state } = ctx.connect;
-  if (state.userNames.has(fields.userName)) return fail(requestClass, ERR_USERNAME_TAKEN, requestId);
+  if (state.userNames.has(fields.userName))
+    return fail(requestClass, ERR_USERNAME_TAKEN, requestId);
   const player = createPlayer(state, ctx.clock, ctx.ids, {
     displayName: fields.displayName,
     segments: fields.segments ?? {},
@@ -395,7 +390,8 @@ async function authenticate(
   const { state } = ctx.connect;
   const now = ctx.clock.now();
   const failures = state.failedLogins.get(fields.userName);
-  if (failures && failures.lockedUntil > now) return fail(requestClass, ERR_DETAILS_LOCKED, requestId);
+  if (failures && failures.lockedUntil > now)
+    return fail(requestClass, ERR_DETAILS_LOCKED, requestId);
   const playerId = state.userNames.get(fields.userName);
   const player = playerId === undefined ? undefined : state.players.get(playerId);
   const password = player?.password ?? null;
@@ -422,6 +418,3 @@ function recordFailure(ctx: AuthContext, userName: string, now: number): void {
     if (oldest.done !== true) failedLogins.delete(oldest.value);
   }
 }
-
-/** The response class used for envelope errors outside any request (transport errors). */
-export const ENVELOPE_ERROR_CLASS = GS_RESPONSES.authentication;

@@ -62,7 +62,9 @@ export function decideLink(facts: LinkFacts): LinkDecision {
   const { current, owner, flags } = facts;
   if (current === null) {
     // Logging in from an unauthenticated session is never a switch (§7.3).
-    return owner === null ? createOrRefuse('1', flags) : { kind: 'login', row: '2', playerId: owner };
+    return owner === null
+      ? createOrRefuse('1', flags)
+      : { kind: 'login', row: '2', playerId: owner };
   }
   if (owner === current.playerId) return { kind: 'login', row: '6', playerId: owner };
   if (owner === null) {

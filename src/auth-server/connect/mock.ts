@@ -14,7 +14,8 @@ export async function listPlayers(_req: MockRequest, ctx: AuthContext): Promise<
   await Promise.all(Object.values(GS_SYSTEMS).map((system) => ensureSeedLinks(ctx, system)));
   const { state, sessions } = ctx.connect;
   const tokens = new Map<string, number>();
-  for (const playerId of state.tokens.values()) tokens.set(playerId, (tokens.get(playerId) ?? 0) + 1);
+  for (const playerId of state.tokens.values())
+    tokens.set(playerId, (tokens.get(playerId) ?? 0) + 1);
   const online = new Set([...sessions.values()].map((session) => session.playerId));
   return json({
     players: [...state.players.values()].map((player) => ({

@@ -4,7 +4,13 @@
  * `error` map (`{"accessToken":"REQUIRED","openId":"REQUIRED"}`). Unknown fields are ignored, as SDKs
  * send extras (`scriptData`, `os`, `platform`).
  */
-import { CODE_INVALID, GS_CODES, GS_REQUESTS, type ErrorMap, type GsRequestClass } from './constants.js';
+import {
+  CODE_INVALID,
+  GS_CODES,
+  GS_REQUESTS,
+  type ErrorMap,
+  type GsRequestClass,
+} from './constants.js';
 
 /** The type of one field. `segments` is a JSON map of segment type → string value. */
 export type FieldType = 'string' | 'boolean' | 'segments';
@@ -111,7 +117,9 @@ function readField(spec: FieldSpec, value: unknown): { ok: true; value: unknown 
 export function parseFields<C extends GsRequestClass>(
   requestClass: C,
   message: Readonly<Record<string, unknown>>,
-): { readonly ok: true; readonly fields: RequestFields<C> } | { readonly ok: false; readonly error: ErrorMap } {
+):
+  | { readonly ok: true; readonly fields: RequestFields<C> }
+  | { readonly ok: false; readonly error: ErrorMap } {
   const spec: Spec = REQUEST_FIELDS[requestClass];
   const fields: Record<string, unknown> = {};
   const error: Record<string, string> = {};

@@ -73,7 +73,8 @@ export async function handleRest(
   if (!message) return gsJson(authError(responseClass, ERR_NOT_JSON, undefined), 400);
   const read = readRequestId(message);
   const requestId = read.invalid ? undefined : read.requestId;
-  const refuse = (error: ErrorMap): MockResponse => gsJson(authError(responseClass, error, requestId));
+  const refuse = (error: ErrorMap): MockResponse =>
+    gsJson(authError(responseClass, error, requestId));
   const named = message['@class'];
   if (named !== undefined && named !== requestClass) return refuse({ '@class': CODE_INVALID });
 

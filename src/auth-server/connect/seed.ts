@@ -17,7 +17,10 @@ async function lookUp(ctx: AuthContext, system: SocialSystem): Promise<void> {
       : await (async () => {
           const clientId = await ctx.qqClientId();
           return clientId === undefined
-            ? { kind: 'unavailable' as const, reason: 'no QQ client_id is configured or discoverable' }
+            ? {
+                kind: 'unavailable' as const,
+                reason: 'no QQ client_id is configured or discoverable',
+              }
             : ctx.qq.personaOpenids(clientId);
         })();
   if (answer.kind !== 'ok') {

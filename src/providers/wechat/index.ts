@@ -50,9 +50,8 @@ function errmsgSuffix(ctx: WechatContext): string {
     case 'hints':
       return `, hints: [ req_id: ${ctx.ids.base64url(14)} ]`;
     case 'rid': {
-      const seconds = Math.floor(ctx.clock.now() / 1000)
-        .toString(16)
-        .padStart(8, '0');
+      // The first rid segment is the server's unix time as 8 hex digits; it wraps, never widens.
+      const seconds = (Math.floor(ctx.clock.now() / 1000) >>> 0).toString(16).padStart(8, '0');
       return `, rid: ${seconds}-${ctx.ids.hex(8)}-${ctx.ids.hex(8)}`;
     }
   }
