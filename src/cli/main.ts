@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { IdmockError } from '../core/errors.js';
 import {
+  authProviderUrls,
   configFromEnv,
   readConfigFile,
   resolveConfig,
@@ -27,6 +28,8 @@ interface StartFlags {
   world?: string;
   autoApprove?: string;
   adminToken?: string;
+  wechatUrl?: string;
+  qqUrl?: string;
   stateFile?: string;
   scenario?: string[];
   journalLimit?: string;
@@ -48,6 +51,8 @@ function flagsToConfig(flags: StartFlags, services: readonly ServiceName[]): Con
   if (flags.world !== undefined) input.worldDir = flags.world;
   if (flags.autoApprove !== undefined) input.autoApprove = flags.autoApprove;
   if (flags.adminToken !== undefined) input.adminToken = flags.adminToken;
+  const auth = authProviderUrls(flags.wechatUrl, flags.qqUrl);
+  if (auth) input.auth = auth;
   if (flags.stateFile !== undefined) input.stateFile = flags.stateFile;
   if (flags.scenario !== undefined) input.scenarios = flags.scenario;
   if (flags.journalLimit !== undefined) input.journalLimit = flags.journalLimit;
@@ -136,6 +141,14 @@ export function buildProgram(): Command {
       'world seed for generated personas and ids (env IDMOCK_SEED, default "idmock")',
     )
     .option('--config <file>', 'JSON config file (env IDMOCK_CONFIG)')
+    .option(
+      '--wechat-url <url>',
+      'base URL where the auth server reaches WeChat (env IDMOCK_WECHAT_URL; default: the WeChat mock it runs beside)',
+    )
+    .option(
+      '--qq-url <url>',
+      'base URL where the auth server reaches QQ (env IDMOCK_QQ_URL; default: the QQ mock it runs beside)',
+    )
     .option(
       '--world <dir>',
       'directory of the mocked world (env IDMOCK_WORLD, default: the bundled mock-providers/)',

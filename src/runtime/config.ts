@@ -152,11 +152,28 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
       .map((name) => name.trim())
       .filter((name) => name !== '');
   }
+  const auth = authProviderUrls(env['IDMOCK_WECHAT_URL'], env['IDMOCK_QQ_URL']);
+  if (auth) input.auth = auth;
   if (env['IDMOCK_AUTH_PORT'] !== undefined) ports.auth = env['IDMOCK_AUTH_PORT'];
   if (env['IDMOCK_WECHAT_PORT'] !== undefined) ports.wechat = env['IDMOCK_WECHAT_PORT'];
   if (env['IDMOCK_QQ_PORT'] !== undefined) ports.qq = env['IDMOCK_QQ_PORT'];
   if (Object.keys(ports).length > 0) input.ports = ports;
   return input;
+}
+
+/**
+ * Where the auth server reaches the providers (`--wechat-url`, `--qq-url`, `IDMOCK_WECHAT_URL`,
+ * `IDMOCK_QQ_URL`): one base URL per provider, e.g. another container or the real hosts.
+ */
+export function authProviderUrls(
+  wechatUrl: string | undefined,
+  qqUrl: string | undefined,
+): Record<string, unknown> | undefined {
+  if (wechatUrl === undefined && qqUrl === undefined) return undefined;
+  return {
+    ...(wechatUrl === undefined ? {} : { wechat: { baseUrl: wechatUrl } }),
+    ...(qqUrl === undefined ? {} : { qq: { baseUrl: qqUrl } }),
+  };
 }
 
 /** Reads a JSON config file; a relative `worldDir` in it is resolved against the file. */

@@ -34,7 +34,8 @@ function idmockCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promis
   });
 }
 
-describe('idmock QA subcommands', () => {
+// Each command is a fresh process, so give the longer scripts room on a busy machine.
+describe('idmock QA subcommands', { timeout: 60_000 }, () => {
   const running = useIdmock({ services: ['wechat'] });
   const cli = (...args: string[]) =>
     idmockCli([...args, '--url', running.current.urls.wechat ?? '']);
