@@ -1,6 +1,6 @@
 /**
  * Everything an auth-server handler may touch, injected per instance. Each API keeps its own state
- * slice (`connect` for the GameSparks-style API); a second API adds its slice beside it.
+ * slice: `connect` for the GameSparks-style API, `login` for the WeChat QR login API.
  */
 import type { Clock } from '../core/clock.js';
 import type { Ids } from '../core/ids.js';
@@ -8,6 +8,7 @@ import type { QqClient } from './clients/qq-client.js';
 import type { WechatClient } from './clients/wechat-client.js';
 import type { GsRequestClass, SocialSystem } from './connect/constants.js';
 import type { ConnectState } from './connect/state.js';
+import type { LoginCommitEvent, LoginSlice } from './login/slice.js';
 import type { AuthSettings } from './defaults.js';
 import type { AuthWorld } from './world.js';
 
@@ -31,6 +32,11 @@ export interface AuthTestHooks {
    * section. Holding it open lets another request commit first.
    */
   beforeCommit: ((event: BeforeCommitEvent) => Promise<void>) | null;
+  /**
+   * The login API's barrier: awaited after validation and the WeChat exchange, before the login's
+   * critical section (unionCode check, bind, consume).
+   */
+  beforeLoginCommit: ((event: LoginCommitEvent) => Promise<void>) | null;
 }
 
 /** A live WebSocket session, as far as the connect API cares. */
@@ -68,6 +74,8 @@ export interface AuthContext {
   /** The QQ client_id tokens must belong to (configured, or discovered from the QQ mock). */
   qqClientId(): Promise<string | undefined>;
   readonly connect: ConnectSlice;
+  /** The WeChat QR login API's slice. */
+  readonly login: LoginSlice;
   readonly hooks: AuthTestHooks;
   /** Reports unexpected problems (provider failures, skipped seed links) to the log. */
   readonly log: (message: string, cause?: unknown) => void;

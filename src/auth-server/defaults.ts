@@ -37,10 +37,38 @@ export interface AuthQqSettings {
   readonly baseUrl: string | null;
 }
 
+/**
+ * The WeChat QR login API (`POST /v1/auth/login`, `auth-server.md` §5): the website app whose codes
+ * it exchanges, and the lifetimes of what it hands out, all on the shared mock clock.
+ */
+export interface AuthLoginSettings {
+  /**
+   * The WeChat website app of the QR login (default: the seeded "Acme 官网登录"). Form (a)'s
+   * `appId`/`secret` must equal these before any code is exchanged; its open-platform account
+   * decides the unionids, and the seeded accounts' personas are resolved under it.
+   */
+  readonly wechat: { readonly appid: string; readonly secret: string };
+  /** Lifetime of a `unionCode` (10 minutes, mirroring the WeChat code's, S17). */
+  readonly unionCodeTtlSeconds: number;
+  /** Lifetime of an SMS code. */
+  readonly smsCodeTtlSeconds: number;
+  /** Wrong tries after which an SMS code is invalidated (a new one must be sent). */
+  readonly smsMaxFailures: number;
+  /** Lifetime of a bearer token (`expiresIn`). */
+  readonly tokenTtlSeconds: number;
+  /**
+   * Whether a valid SMS code for an unknown `tn` creates the account (§7 item 10). `false` answers
+   * `INVALID_USERNAME_OR_PASSWORD` on `tn` instead.
+   */
+  readonly createAccountOnUnknownTn: boolean;
+}
+
 /** Settings of the reference auth server. */
 export interface AuthSettings {
   readonly wechat: AuthWechatSettings;
   readonly qq: AuthQqSettings;
+  /** The WeChat QR login API. */
+  readonly login: AuthLoginSettings;
   /** How long one provider call may take before the connect fails with `PROVIDER_UNAVAILABLE`. */
   readonly providerTimeoutMs: number;
   /** Largest accepted WebSocket message, in bytes; larger ones get an envelope error. */
@@ -59,6 +87,17 @@ export const AUTH_DEFAULTS: AuthSettings = Object.freeze({
     baseUrl: null,
   }),
   qq: Object.freeze({ clientId: '101364208', baseUrl: null }),
+  login: Object.freeze({
+    wechat: Object.freeze({
+      appid: 'wx1a2b3c4d5e6f7081',
+      secret: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+    }),
+    unionCodeTtlSeconds: 600,
+    smsCodeTtlSeconds: 300,
+    smsMaxFailures: 5,
+    tokenTtlSeconds: 3600,
+    createAccountOnUnknownTn: true,
+  }),
   providerTimeoutMs: 5000,
   maxMessageBytes: 64 * 1024,
   loginLockAfterFailures: 5,

@@ -3,8 +3,8 @@
  * node:http server serves, plus a WebSocket protocol the `src/adapters/ws` transport runs on the
  * same server. It reaches WeChat and QQ only over HTTP, through its clients.
  *
- * APIs are slices: the GameSparks-style connect API lives in `connect/` with its route table and
- * state; another API adds its own folder, table and slice beside it.
+ * APIs are slices: the GameSparks-style connect API lives in `connect/` and the WeChat QR login
+ * API in `login/`, each with its route table and state; another API adds its own folder beside them.
  */
 import type { Clock } from '../core/clock.js';
 import { json, type MockRequest, type MockResponse } from '../core/http.js';
@@ -31,9 +31,18 @@ import { acceptSocket, type UpgradeDecision } from './connect/socket.js';
 import { createConnectState } from './connect/state.js';
 import type { AuthContext, AuthTestHooks, ResolvedAuthSettings } from './context.js';
 import { AUTH_DEFAULTS, type AuthSettings } from './defaults.js';
+import { LOGIN_PATH_PREFIX } from './login/constants.js';
+import { renderLoginRouterError } from './login/envelope.js';
+import { resetLogin } from './login/mock.js';
+import { LOGIN_ROUTES } from './login/routes.js';
+import { createLoginSlice } from './login/slice.js';
+import { prepareLoginRestore, snapshotLoginState } from './login/snapshot.js';
+import { createWechatLoginClient } from './login/wechat-login-client.js';
 import type { AuthWorld } from './world.js';
 
-export { AUTH_DEFAULTS, type AuthSettings } from './defaults.js';
+export { AUTH_DEFAULTS, type AuthLoginSettings, type AuthSettings } from './defaults.js';
+export type { LoginCommitEvent } from './login/slice.js';
+export { LOGIN_INNER, LOGIN_OUTER } from './login/constants.js';
 export { loadAuthWorld, type AuthWorld } from './world.js';
 export type { AuthContext, AuthTestHooks, BeforeCommitEvent } from './context.js';
 export type { SocketConnection, SocketPeer, UpgradeDecision } from './connect/socket.js';
@@ -119,15 +128,31 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       seedLookups: new Map(),
       sessions: new Map(),
     },
-    hooks: { beforeCommit: options.hooks?.beforeCommit ?? null },
+    login: createLoginSlice(
+      options.world.login,
+      createWechatLoginClient(clientOptions(settings.wechat.baseUrl)),
+    ),
+    hooks: {
+      beforeCommit: options.hooks?.beforeCommit ?? null,
+      beforeLoginCommit: options.hooks?.beforeLoginCommit ?? null,
+    },
     log: options.log ?? (() => undefined),
   };
   resetConnect(context);
+  resetLogin(context);
 
   // `POST /__mock/reset` is a core control endpoint that calls `reset()` below.
-  const routes: Route<AuthContext>[] = [...CONNECT_ROUTES, ...commonMockRoutes<AuthContext>()];
+  const routes: Route<AuthContext>[] = [
+    ...CONNECT_ROUTES,
+    ...LOGIN_ROUTES,
+    ...commonMockRoutes<AuthContext>(),
+  ];
 
-  const renderRouterError = (kind: RouterErrorKind): MockResponse => {
+  // Each API answers its own paths' router errors in its own envelope.
+  const renderRouterError = (kind: RouterErrorKind, req?: MockRequest): MockResponse => {
+    if (req?.url.pathname.startsWith(LOGIN_PATH_PREFIX) === true) {
+      return renderLoginRouterError(kind);
+    }
     const { status, error } = ROUTER_ERRORS[kind];
     return json(authError(GS_RESPONSES.authentication, error, undefined), { status });
   };
@@ -138,23 +163,44 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     context,
     hosts: {},
     // The auth server throws no provider errors; anything thrown is a fault of ours.
-    renderError(): MockResponse {
-      return renderRouterError('internal');
+    renderError(_error, req): MockResponse {
+      return renderRouterError('internal', req);
     },
     renderRouterError,
     acceptSocket: (url) => acceptSocket(context, url),
     reset() {
       resetConnect(context);
+      resetLogin(context);
     },
-    // One key per API slice, so another API's state sits beside `connect` in the same document.
-    snapshot: () => ({ connect: snapshotConnectState(context.connect.state) }),
+    // One key per API slice.
+    snapshot: () => ({
+      connect: snapshotConnectState(context.connect.state),
+      login: snapshotLoginState(context.login.state),
+    }),
     restore(data: unknown): readonly string[] {
-      const connect =
-        typeof data === 'object' && data !== null && 'connect' in data ? data.connect : undefined;
+      const part = (key: string): unknown =>
+        typeof data === 'object' && data !== null && key in data
+          ? (data as Record<string, unknown>)[key]
+          : undefined;
+      const at = (slice: string, problems: readonly string[]): string[] =>
+        problems.map((problem) =>
+          problem.startsWith('(root)') ? `${slice}${problem.slice(6)}` : `${slice}.${problem}`,
+        );
+      const connect = part('connect');
       if (connect === undefined) return ['connect: required'];
-      return restoreConnectState(context.connect.state, connect).map((problem) =>
-        problem.startsWith('(root)') ? `connect${problem.slice(6)}` : `connect.${problem}`,
-      );
+      // A document from before the login API has no `login`: it restores the seeded accounts.
+      const loginData = part('login');
+      const login = loginData === undefined ? undefined : prepareLoginRestore(loginData);
+      if (login?.ok === false) {
+        // Check the connect part on scratch state, so one answer lists the problems of both.
+        const connectProblems = restoreConnectState(createConnectState(), connect);
+        return [...at('connect', connectProblems), ...at('login', login.problems)];
+      }
+      const problems = restoreConnectState(context.connect.state, connect);
+      if (problems.length > 0) return at('connect', problems);
+      if (login) login.apply(context.login.state);
+      else resetLogin(context);
+      return [];
     },
     ...(options.logError ? { logError: options.logError } : {}),
   };

@@ -1,7 +1,7 @@
 /**
  * The auth server's part of the mocked world, as data in `mock-providers/auth-server/`:
- * `credentials.json` (API key and credentials, one of them COPPA compliant) and `players.json`
- * (seeded players). Both are validated with zod at load, every problem listed at once.
+ * `credentials.json` (API key and credentials, one of them COPPA compliant), `players.json`
+ * (seeded players) and, for the WeChat QR login API, `accounts.json` (see `login/world.ts`). Both are validated with zod at load, every problem listed at once.
  *
  * Seeded social links name a **persona** (or give a literal external id). Persona links are
  * resolved to the per-app openid over the provider's HTTP `GET /__mock/users` at first use, not at
@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { IDMOCK_INVALID_WORLD, IdmockError } from '../core/errors.js';
 import { loadJsonFile, type Persona } from '../core/world.js';
 import { GS_SYSTEMS, type SocialSystem } from './connect/constants.js';
+import { loadLoginWorld, type LoginWorld } from './login/world.js';
 
 const credentialSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'),
@@ -69,6 +70,8 @@ export interface AuthWorld {
   readonly apiKey: string;
   readonly credentials: readonly Credential[];
   readonly players: readonly SeedPlayer[];
+  /** The WeChat QR login API's keys and accounts (`accounts.json`, optional). */
+  readonly login: LoginWorld;
 }
 
 const PERSONA_SYSTEM_FLAG: Record<SocialSystem, (persona: Persona) => boolean> = {
@@ -128,19 +131,27 @@ export function checkAuthWorld(world: AuthWorld, personas: readonly Persona[]): 
   return problems;
 }
 
-/** Loads and checks `credentials.json` and `players.json` from `<worldDir>/auth-server/`. */
+/**
+ * Loads and checks `credentials.json`, `players.json` and (optional) `accounts.json` from
+ * `<worldDir>/auth-server/`.
+ */
 export async function loadAuthWorld(
   worldDir: string,
   personas: readonly Persona[],
 ): Promise<AuthWorld> {
   const dir = join(worldDir, 'auth-server');
-  // Both files are read before failing, so one error names the problems of both.
-  const [credentials, players] = await Promise.allSettled([
+  // Every file is read before failing, so one error names the problems of all.
+  const [credentials, players, login] = await Promise.allSettled([
     loadJsonFile(join(dir, 'credentials.json'), credentialsFileSchema),
     loadJsonFile(join(dir, 'players.json'), playersFileSchema),
+    loadLoginWorld(worldDir, personas),
   ]);
-  if (credentials.status === 'rejected' || players.status === 'rejected') {
-    const failures = [credentials, players].flatMap((result): unknown[] =>
+  if (
+    credentials.status === 'rejected' ||
+    players.status === 'rejected' ||
+    login.status === 'rejected'
+  ) {
+    const failures = [credentials, players, login].flatMap((result): unknown[] =>
       result.status === 'rejected' ? [result.reason] : [],
     );
     if (failures.length === 1) throw failures[0];
@@ -157,6 +168,7 @@ export async function loadAuthWorld(
     apiKey: credentials.value.apiKey,
     credentials: credentials.value.credentials,
     players: players.value.players,
+    login: login.value,
   };
   const problems = checkAuthWorld(world, personas);
   if (problems.length > 0) {

@@ -16,6 +16,8 @@ import {
 import type { RunningIdmock } from '../runtime/start.js';
 import { registerQaCommands } from './qa.js';
 import { readySummary } from './ready.js';
+import { registerSmsCommand } from './sms.js';
+import { registerVerifyCommand } from './verify.js';
 
 interface StartFlags {
   host?: string;
@@ -177,6 +179,8 @@ export function buildProgram(): Command {
     .option('--json', 'print the ready line and world as JSON')
     .action(runStart);
   registerQaCommands(program);
+  registerSmsCommand(program);
+  registerVerifyCommand(program);
   return program;
 }
 

@@ -14,6 +14,7 @@ export type {
   StateTable,
   TargetContext,
 } from './types.js';
+export { pactStateHandlers, type PactStateHandlers } from './state-handlers.js';
 export { verifyTarget, type VerifyOptions, type VerifyResult } from './verify.js';
 export type { InteractionOutcome } from './report.js';
 export { WECHAT_STATES, WECHAT_TARGET } from './wechat-target.js';

@@ -45,7 +45,7 @@ function show(value: unknown): string {
   return value === undefined || value === null ? 'nothing' : JSON.stringify(value);
 }
 
-function indentBlock(label: string, text: string): string {
+function labelled(label: string, text: string): string {
   const max = 400;
   const clipped = text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
   return `${label}${JSON.stringify(clipped)}`;
@@ -80,8 +80,8 @@ function describeMismatch(
           : [
               `body${entry['path'] === '$' ? '' : ` at ${String(entry['path'])}`}: ${String(entry['mismatch'])}`,
             ];
-      if (example !== undefined) lines.push(indentBlock('  expected (example): ', example));
-      lines.push(indentBlock('  actual:             ', actual));
+      if (example !== undefined) lines.push(labelled('  expected (example): ', example));
+      lines.push(labelled('  actual:             ', actual));
       if (pattern !== undefined) lines.push(`  pattern:            ${pattern}`);
       return lines;
     }
@@ -92,11 +92,22 @@ function describeMismatch(
   }
 }
 
+const MISMATCH_ORDER = ['StatusMismatch', 'HeaderMismatch', 'BodyTypeMismatch', 'BodyMismatch'];
+
+/** Status first, then headers, then the body: the order a reader checks a response in. */
+function mismatchRank(mismatch: unknown): number {
+  const rank = MISMATCH_ORDER.indexOf(String(record(mismatch)['type']));
+  return rank === -1 ? MISMATCH_ORDER.length : rank;
+}
+
 /** Lines for one failed interaction's verifier error. */
 function describeError(mismatch: unknown, interaction: ContractInteraction | undefined): string[] {
   const entry = record(mismatch);
   if (entry['type'] === 'mismatches' && Array.isArray(entry['mismatches'])) {
-    return (entry['mismatches'] as unknown[]).flatMap((m) => describeMismatch(m, interaction));
+    const ordered = [...(entry['mismatches'] as unknown[])].sort(
+      (a, b) => mismatchRank(a) - mismatchRank(b),
+    );
+    return ordered.flatMap((m) => describeMismatch(m, interaction));
   }
   const message = entry['message'];
   return [typeof message === 'string' ? message : JSON.stringify(mismatch)];
@@ -140,19 +151,21 @@ export function outcomes(
   );
   const list = interactions.map((interaction): InteractionOutcome => {
     const lines = problems.get(interaction) ?? [];
-    const failed = lines.length > 0 || failedByResult.has(interaction.description);
-    const setup = failed ? stateProblems(interaction).map((p) => `state set-up failed: ${p}`) : [];
+    // A state that could not be set up fails its interaction even when the request, sent with the
+    // contract's example values, happened to pass: the interaction was not really verified.
+    const setup = [...new Set(stateProblems(interaction))].map(
+      (p) => `state set-up failed (the request used the contract's example values): ${p}`,
+    );
+    const failed =
+      setup.length > 0 || lines.length > 0 || failedByResult.has(interaction.description);
+    // Pact can report one body twice (its type sniffing and the pattern); say each thing once.
+    const details = [...new Set([...setup, ...lines])];
     return {
       description: interaction.description,
       states: interaction.states.map(describeState),
       passed: !failed,
-      problems: [
-        ...setup,
-        ...lines,
-        ...(failed && lines.length === 0 && setup.length === 0
-          ? ['failed (no details from the verifier)']
-          : []),
-      ],
+      problems:
+        failed && details.length === 0 ? ['failed (the verifier gave no details)'] : details,
     };
   });
   for (const line of unmatched) {

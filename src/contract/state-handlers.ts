@@ -76,7 +76,9 @@ export function toPactStateHandlers(
 
 /**
  * State handlers for verifying an idmock-compatible WeChat or QQ implementation with your own
- * `Verifier`: they reach each state through the implementation's `/__mock/` endpoints.
+ * `Verifier`: they reach each state through the implementation's `/__mock/` endpoints. (A target
+ * whose `prepare` starts processes, as the auth server's will, needs `verifyTarget`, which closes
+ * them.)
  * @example
  * const stateHandlers = await pactStateHandlers('wechat', { baseUrl: idmock.urls.wechat });
  * await new Verifier({ providerBaseUrl: idmock.urls.wechat, pactUrls, stateHandlers }).verifyProvider();

@@ -149,6 +149,8 @@ export async function verifyTarget(options: VerifyOptions): Promise<VerifyResult
       );
     }
   }
+  // Pact first: when it is missing, say so before touching the implementation.
+  const pact = await loadPact(options.loadPact);
   const interactions: ContractInteraction[] = contracts.flatMap((c) => [...c.interactions]);
   const stateNames = [...new Set(interactions.flatMap((i) => i.states.map((s) => s.name)))];
   const base = {
@@ -205,7 +207,6 @@ export async function verifyTarget(options: VerifyOptions): Promise<VerifyResult
   const stateFailures = new Map<string, string[]>();
   let raw: string;
   try {
-    const pact = await (options.loadPact ? options.loadPact() : loadPact());
     const verifier = new pact.Verifier({
       providerBaseUrl: baseUrl,
       pactUrls: files,

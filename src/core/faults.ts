@@ -42,8 +42,9 @@ export const faultFields = {
   /** How many matching calls the fault answers (default 1), or `"always"`. */
   times: z.union([z.number().int().min(1).max(1_000_000), z.literal('always')]).default(1),
   /**
-   * Only calls whose parameters match: e.g. `{"appid": "wx..."}`, `{"client_id": "101..."}`, or
-   * `{"persona": "zhang-wei"}` (the persona behind the code, token, openid or user of the call).
+   * Only calls whose parameters match: e.g. `{"appid": "wx..."}`, `{"client_id": "101..."}` (also
+   * the app behind the call's code or token), or `{"persona": "zhang-wei"}` (the persona behind
+   * the code, token, openid or user of the call).
    */
   scope: z.record(scopeKey, z.string().max(256)).default({}),
 };
@@ -143,9 +144,14 @@ export function faultableRoutes(service: Service): string[] {
   return [...names];
 }
 
-/** The persona a request acts for: the service's own resolution, else its `user` parameter. */
-function personaOf(service: Service, req: MockRequest): string | undefined {
-  return service.personaOf?.(req) ?? param(req, 'user');
+/**
+ * A scope key's value for a request: the persona as the service resolves it (else the `user`
+ * parameter); any other key from the request's parameters, else as the service resolves it (the
+ * app behind a token on an endpoint that takes no app id).
+ */
+function scopeValue(service: Service, req: MockRequest, key: string): string | undefined {
+  if (key === 'persona') return service.scopeOf?.(req, key) ?? param(req, 'user');
+  return param(req, key) ?? service.scopeOf?.(req, key);
 }
 
 interface StoredFault {
@@ -329,7 +335,7 @@ function scopeMatches(
   service: Service,
 ): boolean {
   for (const [key, expected] of Object.entries(scope)) {
-    const actual = key === 'persona' ? personaOf(service, req) : param(req, key);
+    const actual = scopeValue(service, req, key);
     if (actual !== expected) return false;
   }
   return true;

@@ -58,8 +58,11 @@ export interface Service<Ctx = unknown> {
   logError?(error: unknown, req: MockRequest): void;
   /** Error catalogue that faults answer from by key (rendered with `renderError`). */
   readonly faultCatalogue?: Readonly<Record<string, unknown>>;
-  /** Persona a request acts for (from its code, token, openid or user), for fault scopes. */
-  personaOf?(req: MockRequest): string | undefined;
+  /**
+   * The value of a fault-scope key for a request as the service knows it: `persona`, or an app id
+   * (`appid`, `client_id`) behind the request's code or token when it does not carry the id itself.
+   */
+  scopeOf?(req: MockRequest, key: string): string | undefined;
   /** A JSON-safe copy of all mutable state. */
   snapshot?(): unknown;
   /** Validates a snapshot, then replaces all state; returns problems and changes nothing if any. */

@@ -58,6 +58,17 @@ const authSchema = z.strictObject({
     clientId: z.string().regex(/^\d{1,20}$/, 'must be the numeric client_id').nullable(),
     baseUrl,
   }),
+  login: z.strictObject({
+    wechat: z.strictObject({
+      appid: z.string().regex(/^wx[0-9a-f]{16}$/, 'must be "wx" followed by 16 lower-case hex digits'),
+      secret: z.string().min(1),
+    }),
+    unionCodeTtlSeconds: seconds,
+    smsCodeTtlSeconds: seconds,
+    smsMaxFailures: z.coerce.number().int().positive().max(1000),
+    tokenTtlSeconds: seconds,
+    createAccountOnUnknownTn: z.boolean(),
+  }),
   providerTimeoutMs: z.coerce.number().int().positive().max(120_000),
   maxMessageBytes: z.coerce.number().int().min(1024).max(1024 * 1024),
   loginLockAfterFailures: z.coerce.number().int().positive(),

@@ -2,7 +2,7 @@
  * The QA subcommands, run as a user runs them: a separate `idmock` process talking over HTTP to a
  * running instance.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useIdmock } from '../support/idmock.js';
@@ -236,5 +236,56 @@ describe('idmock QA subcommands', { timeout: 60_000 }, () => {
     const run = await idmockCli([...command.split(' '), '--help']);
     expect(run.code).toBe(0);
     for (const word of words) expect(run.stdout).toContain(word);
+  });
+});
+
+describe('idmock start with QA flags', { timeout: 60_000 }, () => {
+  function start(args: readonly string[]): Promise<{ url: string; stop: () => void } | Run> {
+    return new Promise((done) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', 'start', 'wechat', '--port', '0', '--json', ...args],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = stdout.split('\n')[0];
+        if (stdout.includes('\n') && line !== undefined) {
+          const ready = JSON.parse(line) as { urls: { wechat: string } };
+          done({ url: ready.urls.wechat, stop: () => child.kill('SIGTERM') });
+        }
+      });
+      child.on('exit', (code) => {
+        done({ code: code ?? 1, stdout, stderr });
+      });
+    });
+  }
+
+  it('applies --scenario presets and takes --journal-limit', async () => {
+    const started = await start(['--scenario', 'wechat-rate-limit', '--journal-limit', '5']);
+    if (!('url' in started)) throw new Error(`did not start: ${started.stderr}`);
+    try {
+      const faults = (await (await fetch(`${started.url}/__mock/faults`)).json()) as {
+        faults: unknown[];
+      };
+      expect(faults.faults).toHaveLength(4);
+      const journal = (await (await fetch(`${started.url}/__mock/journal`)).json()) as {
+        limit: number;
+      };
+      expect(journal.limit).toBe(5);
+    } finally {
+      started.stop();
+    }
+  });
+
+  it('exits 2 naming an unknown scenario', async () => {
+    const failed = await start(['--scenario', 'no-such-preset']);
+    expect(failed).toMatchObject({ code: 2 });
+    expect('stderr' in failed ? failed.stderr : '').toMatch(
+      /--scenario no-such-preset: no scenario "no-such-preset" \(known: .*wechat-rate-limit/,
+    );
   });
 });

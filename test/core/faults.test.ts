@@ -146,6 +146,25 @@ describe('fault kinds through dispatch', () => {
     expect(shop.json()).toMatchObject({ errcode: -1 });
   });
 
+  it('scopes an appid fault to the app behind the token on endpoints that take no appid', async () => {
+    const { wechat } = await wechatWorld();
+    controlsOf(wechat).faults.add(
+      {
+        route: 'wechat.getUserInfo',
+        error: 'apiUnauthorized',
+        times: 'always',
+        scope: { appid: SHOP_APP.appid },
+      },
+      wechat,
+    );
+    const info = (t: { access_token: string; openid: string }) =>
+      send(wechat, `/sns/userinfo?access_token=${t.access_token}&openid=${t.openid}`);
+    expect((await info(await tokensFor(wechat))).json()).toHaveProperty('nickname');
+    expect((await info(await tokensFor(wechat, 'zhang-wei', SHOP_APP))).json()).toMatchObject({
+      errcode: 48001,
+    });
+  });
+
   it('scopes a fault to the persona behind a code or token', async () => {
     const { wechat } = await wechatWorld();
     const faults = controlsOf(wechat).faults;

@@ -23,6 +23,13 @@ import {
 import { pageLang } from './pages/i18n.js';
 import { renderErrorPage } from './pages/login.js';
 import { QQ_HOSTS, QQ_ROUTES } from './routes.js';
+import {
+  QQ_FAULT_CATALOGUE,
+  qqScopeOf,
+  resetQqState,
+  restoreQqState,
+  snapshotQqState,
+} from './snapshot.js';
 import { createQqState, pruneQqState } from './state.js';
 import { field, formatOf, oauthBody, openApiBody } from './wire.js';
 import { buildQqWorld, type qqSeedSchema } from './world.js';
@@ -154,5 +161,12 @@ export function createQqService(options: QqServiceOptions): Service<QqContext> &
     },
     renderRouterError,
     ...(options.log ? { logError: options.log } : {}),
+    faultCatalogue: QQ_FAULT_CATALOGUE,
+    scopeOf: (req: MockRequest, key: string) => qqScopeOf(context, req, key),
+    snapshot: () => snapshotQqState(context.state),
+    restore: (data: unknown) => restoreQqState(context, data),
+    reset: () => {
+      resetQqState(context, options.autoApprove ?? null);
+    },
   };
 }

@@ -18,7 +18,7 @@ import {
   resetWechatState,
   restoreWechatState,
   snapshotWechatState,
-  wechatPersonaOf,
+  wechatScopeOf,
 } from './snapshot.js';
 import { createWechatState, pruneWechatState } from './state.js';
 import { buildWechatWorld, type wechatSeedSchema } from './world.js';
@@ -123,7 +123,7 @@ export function createWechatService(options: WechatServiceOptions): Service<Wech
     },
     ...(options.log ? { logError: options.log } : {}),
     faultCatalogue: WECHAT_API_ERRORS,
-    personaOf: (req: MockRequest) => wechatPersonaOf(context, req),
+    scopeOf: (req: MockRequest, key: string) => wechatScopeOf(context, req, key),
     snapshot: () => snapshotWechatState(context.state),
     restore: (data: unknown) => restoreWechatState(context, data),
     reset: () => {

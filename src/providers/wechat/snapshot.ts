@@ -1,6 +1,7 @@
 /**
  * WeChat state as a JSON-safe snapshot (Maps become arrays of records) and back, validated against
- * the world before anything is replaced; plus the persona behind a request, for fault scopes.
+ * the world before anything is replaced; plus the persona and app behind a request, for fault
+ * scopes.
  */
 import { z } from 'zod';
 import { param, type MockRequest } from '../../core/http.js';
@@ -155,36 +156,41 @@ export function resetWechatState(ctx: WechatContext, autoApprove: string | null)
   ctx.signals.notifyAll();
 }
 
-/** The persona a request acts for: by code, access or refresh token, openid, user or QR uuid. */
-export function wechatPersonaOf(ctx: WechatContext, req: MockRequest): string | undefined {
-  const code = param(req, 'code');
-  if (code !== undefined) {
-    const record = ctx.state.codes.get(code);
-    if (record) return record.personaId;
-  }
-  const token = param(req, 'access_token');
-  if (token !== undefined) {
-    const record = ctx.state.accessTokens.get(token);
-    if (record) return record.personaId;
-  }
-  const refresh = param(req, 'refresh_token');
-  if (refresh !== undefined) {
-    const record = ctx.state.refreshTokens.get(refresh);
-    if (record) return record.personaId;
-  }
-  const openid = param(req, 'openid');
-  if (openid !== undefined) {
-    const found = ctx.world.resolveOpenid(openid);
-    if (found) return found.user.persona.id;
-  }
-  const user = param(req, 'user');
-  if (user !== undefined) {
-    const found = ctx.world.user(user);
-    if (found) return found.persona.id;
-  }
+/** The grant behind a request's code, access token, refresh token or QR session, if any. */
+function grantOf(
+  ctx: WechatContext,
+  req: MockRequest,
+): { appid: string; personaId: string | null } | undefined {
+  const code = ctx.state.codes.get(param(req, 'code') ?? '');
+  if (code) return code;
+  const access = ctx.state.accessTokens.get(param(req, 'access_token') ?? '');
+  if (access) return access;
+  const refresh = ctx.state.refreshTokens.get(param(req, 'refresh_token') ?? '');
+  if (refresh) return refresh;
   const session = ctx.state.qrSessions.get(param(req, 'uuid') ?? '');
-  if (session && 'personaId' in session.qr && session.qr.personaId !== null) {
-    return session.qr.personaId;
+  if (session) {
+    const personaId = 'personaId' in session.qr ? session.qr.personaId : null;
+    return { appid: session.appid, personaId };
   }
   return undefined;
+}
+
+/**
+ * A fault-scope value for a request: `persona` from its code, token, QR session, openid or user;
+ * `appid` from its code, token, QR session or openid.
+ */
+export function wechatScopeOf(
+  ctx: WechatContext,
+  req: MockRequest,
+  key: string,
+): string | undefined {
+  const grant = grantOf(ctx, req);
+  const openid = param(req, 'openid');
+  const byOpenid = openid === undefined ? undefined : ctx.world.resolveOpenid(openid);
+  if (key === 'appid') return grant?.appid ?? byOpenid?.app.appid;
+  if (key !== 'persona') return undefined;
+  if (grant?.personaId) return grant.personaId;
+  if (byOpenid) return byOpenid.user.persona.id;
+  const user = param(req, 'user');
+  return user === undefined ? undefined : ctx.world.user(user)?.persona.id;
 }

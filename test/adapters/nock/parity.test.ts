@@ -16,11 +16,21 @@ const APP = {
 };
 const OA = { appid: 'wx4d5e6f708192a3b4', redirect: 'http://localhost/oa' };
 
+const QQ = {
+  clientId: '101364207',
+  appkey: '556c5099bf889b17f0706c1c99ba7356',
+  callback: 'http://localhost:3000/auth/qq/callback',
+};
+
 const ORIGINS = {
   open: 'https://open.weixin.qq.com',
   lp: 'https://lp.open.weixin.qq.com',
   api: 'https://api.weixin.qq.com',
+  graph: 'https://graph.qq.com',
 } as const;
+
+/** The service answering a logical host. */
+const SERVICE_OF = { open: 'wechat', lp: 'wechat', api: 'wechat', graph: 'qq' } as const;
 
 type Vars = Record<string, string>;
 
@@ -56,6 +66,27 @@ async function freshTokens(admin: IdmockAdmin): Promise<Vars> {
   const body = (await response.json()) as { access_token: string; refresh_token: string };
   return { access: body.access_token, refresh: body.refresh_token, openid: openid ?? '' };
 }
+
+async function freshQqCode(admin: IdmockAdmin, user = 'zhang-wei'): Promise<Vars> {
+  const consent = await admin.qq.authorize({
+    client_id: QQ.clientId,
+    redirect_uri: QQ.callback,
+    scope: 'get_user_info',
+    state: 'parity',
+    user,
+  });
+  return { code: consent.code, openid: consent.openid };
+}
+
+async function freshQqToken(admin: IdmockAdmin): Promise<Vars> {
+  const { code, openid } = await freshQqCode(admin);
+  const response = await fetch(`${ORIGINS.graph}${qqExchange({ code: code ?? '' })}&fmt=json`);
+  const body = (await response.json()) as { access_token: string };
+  return { access: body.access_token, openid: openid ?? '' };
+}
+
+const qqExchange = (v: Vars) =>
+  `/oauth2.0/token?grant_type=authorization_code&client_id=${QQ.clientId}&client_secret=${QQ.appkey}&code=${v['code'] ?? ''}&redirect_uri=${encodeURIComponent(QQ.callback)}`;
 
 const exchange = (v: Vars) =>
   `/sns/oauth2/access_token?appid=${APP.appid}&secret=${APP.secret}&code=${v['code'] ?? ''}&grant_type=authorization_code`;
@@ -230,6 +261,99 @@ const CASES: readonly Case[] = [
     contains: '{"errcode":-1,"errmsg":"system error, rid: ',
   },
   {
+    name: 'QQ: exchanges a code for a form-encoded token answer',
+    host: 'graph',
+    path: qqExchange,
+    setup: (admin) => freshQqCode(admin),
+    status: 200,
+    contains: '&expires_in=',
+  },
+  {
+    name: 'QQ: exchanges a code for a JSON token answer with fmt=json',
+    host: 'graph',
+    path: (v) => `${qqExchange(v)}&fmt=json`,
+    setup: (admin) => freshQqCode(admin),
+    status: 200,
+    contains: '"access_token"',
+  },
+  {
+    name: 'QQ: rejects a bad code with 100019 as JSONP',
+    host: 'graph',
+    path: () => qqExchange({ code: 'NOPE' }),
+    status: 200,
+    contains: 'callback( {"error":100019',
+  },
+  {
+    name: 'QQ: resolves a token to its openid as JSONP',
+    host: 'graph',
+    path: (v) => `/oauth2.0/me?access_token=${v['access'] ?? ''}`,
+    setup: freshQqToken,
+    status: 200,
+    contains: `callback( {"client_id":"${QQ.clientId}","openid":"`,
+  },
+  {
+    name: 'QQ: answers /me with unionid as JSON',
+    host: 'graph',
+    path: (v) => `/oauth2.0/me?access_token=${v['access'] ?? ''}&unionid=1&fmt=json`,
+    setup: freshQqToken,
+    status: 200,
+    contains: '"unionid"',
+  },
+  {
+    name: 'QQ: rejects /me without a token with 100007',
+    host: 'graph',
+    path: () => '/oauth2.0/me',
+    status: 200,
+    contains: '"error":100007',
+  },
+  {
+    name: 'QQ: answers get_user_info',
+    host: 'graph',
+    path: (v) =>
+      `/user/get_user_info?access_token=${v['access'] ?? ''}&oauth_consumer_key=${QQ.clientId}&openid=${v['openid'] ?? ''}`,
+    setup: freshQqToken,
+    status: 200,
+    contains: '"nickname":"张伟"',
+  },
+  {
+    name: 'QQ: renders the login page',
+    host: 'graph',
+    path: () =>
+      `/oauth2.0/authorize?response_type=code&client_id=${QQ.clientId}&redirect_uri=${encodeURIComponent(QQ.callback)}&state=s&scope=get_user_info`,
+    status: 200,
+    contains: '<html',
+  },
+  {
+    name: 'QQ: shows the unknown-app page with 100008',
+    host: 'graph',
+    path: () =>
+      `/oauth2.0/authorize?response_type=code&client_id=1&redirect_uri=${encodeURIComponent(QQ.callback)}&state=s`,
+    status: 200,
+    contains: '100008',
+  },
+  {
+    name: 'QQ: answers an unknown path with 404',
+    host: 'graph',
+    path: () => '/oauth2.0/nothing',
+    status: 404,
+  },
+  {
+    name: 'QQ: answers a catalogue-error fault scoped to the app behind the token',
+    host: 'graph',
+    path: (v) => `/oauth2.0/me?access_token=${v['access'] ?? ''}`,
+    setup: async (admin) => {
+      const vars = await freshQqToken(admin);
+      await admin.faults.add({
+        route: 'qq.me',
+        error: 'accessTokenCheckFailed',
+        scope: { client_id: QQ.clientId },
+      });
+      return vars;
+    },
+    status: 200,
+    contains: 'callback( {"error":100016,"error_description":"access token check failed"} );',
+  },
+  {
     name: 'answers a status fault',
     host: 'api',
     path: () => '/sns/auth?access_token=x&openid=y',
@@ -257,6 +381,7 @@ function mask(text: string, vars: Vars): string {
   }
   return out
     .replace(/\b\d{1,3}_[A-Za-z0-9_-]{40,}/g, '<token>')
+    .replace(/\b[0-9A-F]{32}\b/g, '<hex32>')
     .replace(/\b0[A-Za-z0-9]{31}\b/g, '<code>')
     .replace(/rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}/g, 'rid: <rid>')
     .replace(/CDATA\[[A-Za-z0-9_-]{16}\]/g, 'CDATA[<uuid>]')
@@ -291,7 +416,7 @@ describe('parity of the HTTP server and the nock interceptors', () => {
   let interception: NockInterception;
 
   beforeAll(async () => {
-    idmock = await startIdmock({ services: ['wechat'] });
+    idmock = await startIdmock({ services: ['wechat', 'qq'] });
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
   });
@@ -314,7 +439,7 @@ describe('parity of the HTTP server and the nock interceptors', () => {
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const overHttp = await observe(
-      idmock.urls.wechat ?? '',
+      idmock.urls[SERVICE_OF[c.host]] ?? '',
       c,
       (await c.setup?.(interception.admin)) ?? {},
     );

@@ -7,6 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { interceptWithNock, type NockInterception } from '../../../src/nock.js';
 import { loginWithCode } from './clients/wechat-https-client.js';
 import { websiteLogin } from './clients/wechat-fetch-client.js';
+import { qqWebsiteLogin } from './clients/qq-fetch-client.js';
+import { qqLoginWithCode } from './clients/qq-https-client.js';
 
 const APP = {
   appid: 'wx1a2b3c4d5e6f7081',
@@ -14,6 +16,11 @@ const APP = {
   redirect: 'https://www.example.test/auth/wechat/callback',
 };
 const LOCAL_APP = { ...APP, redirect: 'http://localhost/auth/wechat/callback' };
+const QQ_APP = {
+  clientId: '101364207',
+  appkey: '556c5099bf889b17f0706c1c99ba7356',
+  redirect: 'http://localhost:3000/auth/qq/callback',
+};
 
 describe('third-party WeChat clients under idmock/nock', () => {
   let wechat: NockInterception;
@@ -125,5 +132,70 @@ describe('third-party WeChat clients under idmock/nock', () => {
     } finally {
       seeded.restore();
     }
+  });
+});
+
+describe('third-party QQ clients under idmock/nock', () => {
+  let qq: NockInterception;
+
+  beforeAll(() => {
+    nock.disableNetConnect();
+  });
+
+  beforeEach(async () => {
+    qq = await interceptWithNock({ services: ['qq'] });
+  });
+
+  afterEach(() => {
+    expect(nock.pendingMocks()).toEqual([]);
+    qq.restore();
+    nock.cleanAll();
+  });
+
+  afterAll(() => {
+    nock.enableNetConnect();
+  });
+
+  it('logs in with a node:https client reading the default form and JSONP answers', async () => {
+    expect(qq.origins).toEqual(['https://graph.qq.com']);
+    const consent = await qq.admin.qq.authorize({
+      client_id: QQ_APP.clientId,
+      redirect_uri: QQ_APP.redirect,
+      scope: 'get_user_info',
+      state: 'xyz',
+      user: 'chen-jie',
+    });
+    const profile = await qqLoginWithCode(
+      QQ_APP.clientId,
+      QQ_APP.appkey,
+      QQ_APP.redirect,
+      consent.code,
+    );
+    expect(profile.openid).toBe(consent.openid);
+    expect(profile.nickname).toBe('陈杰');
+    expect(profile.unionid).toMatch(/^UID_/);
+  });
+
+  it('logs in with a fetch client asking for JSON, following the authorize redirect', async () => {
+    await qq.admin.qq.autoApprove('li-na');
+    const login = await qqWebsiteLogin(QQ_APP.clientId, QQ_APP.appkey, QQ_APP.redirect);
+    expect(login.nickname).toBe('李娜');
+    const routes = (await qq.admin.journal.query('qq', { route: 'qq.*' })).map((e) => e.route);
+    expect(routes).toEqual(['qq.authorize', 'qq.token', 'qq.me', 'qq.getUserInfo']);
+  });
+
+  it('fails the login of a banned app and lets the other apps through', async () => {
+    await qq.admin.scenarios.apply('qq-banned-app');
+    await qq.admin.qq.autoApprove('li-na');
+    await expect(
+      qqWebsiteLogin(
+        '101364208',
+        '3337f831c38269bb480b544022340f47',
+        'http://localhost:3000/auth/qq/game/callback',
+      ),
+    ).rejects.toThrow(/expected the authorize redirect, got 200/);
+    expect((await qqWebsiteLogin(QQ_APP.clientId, QQ_APP.appkey, QQ_APP.redirect)).nickname).toBe(
+      '李娜',
+    );
   });
 });

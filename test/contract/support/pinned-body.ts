@@ -63,6 +63,14 @@ export function anchored(body: PinnedBody): string {
 }
 
 /**
+ * What `body()` is told the bytes are. `body()` stores the example as bytes and adds a matcher that
+ * sniffs the actual bytes' type; JSON and JSONP sniff as `text/plain` (JSON as `application/json`,
+ * which the MIME database counts as a kind of `text/plain`), never as `text/html`. The type on the
+ * wire is pinned separately, and exactly, by the Content-Type header rule.
+ */
+const BODY_KIND = 'text/plain';
+
+/**
  * A `willRespondWith` builder: exact Content-Type, the example as the body, and the whole-body
  * regex as its matching rule.
  */
@@ -76,7 +84,7 @@ export function pinned(body: PinnedBody): (builder: V4ResponseBuilder) => void {
       .headers({
         'Content-Type': MatchersV3.regex(`^${literal(body.contentType)}$`, body.contentType),
       })
-      .body(body.contentType, Buffer.from(body.example, 'utf8'))
+      .body(BODY_KIND, Buffer.from(body.example, 'utf8'))
       .matchingRules({ body: [{ path: '$', rules: [MatchersV3.regex(pattern, body.example)] }] });
   };
 }

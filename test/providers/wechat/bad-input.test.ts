@@ -147,7 +147,7 @@ describe('/sns/* with bad input', () => {
   });
 });
 
-describe('pages with bad input', () => {
+describe('/connect/* with bad input', () => {
   it('answers repeated qrconnect parameters by their first value', async () => {
     const query = new URLSearchParams(qrconnectQuery());
     query.append('appid', UNKNOWN_APPID);

@@ -290,7 +290,7 @@ const ROWS: Row[] = [
   },
 ];
 
-describe('api.weixin.qq.com errors', () => {
+describe('/sns/* errors', () => {
   it.each(ROWS.map((row) => [row.errcode, row.when, row] as const))(
     'answers %i when %s',
     async (errcode, _when, row) => {
@@ -337,7 +337,7 @@ describe('api.weixin.qq.com errors', () => {
   });
 });
 
-describe('internal failures', () => {
+describe('dispatch() on an internal failure', () => {
   it('render as errcode -1 "system error" at HTTP 200, with details only in the log', async () => {
     const logged: unknown[] = [];
     const clock = createClock();

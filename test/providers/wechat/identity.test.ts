@@ -28,7 +28,7 @@ async function profile(tokens: TokenBody): Promise<{ openid: string; unionid?: s
   return (await userinfo(base(), tokens)).json();
 }
 
-describe('openid and unionid', () => {
+describe('openid and unionid in /sns/oauth2/access_token and /sns/userinfo', () => {
   it('gives two website apps on one account different openids and the same unionid', async () => {
     const site = await obtainTokens(base(), WEBSITE);
     const shop = await obtainTokens(base(), SHOP);

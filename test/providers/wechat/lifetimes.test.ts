@@ -30,7 +30,7 @@ afterEach(async () => {
   await resetClock(base());
 });
 
-describe('authorization code lifetime', () => {
+describe('GET /sns/oauth2/access_token code lifetime', () => {
   it('is still exchangeable just before 10 minutes', async () => {
     const code = await obtainCode(base());
     await advance(base(), '9m59s');
@@ -44,7 +44,7 @@ describe('authorization code lifetime', () => {
   });
 });
 
-describe('authorization code lifetime, configured', () => {
+describe('GET /sns/oauth2/access_token with codeTtlSeconds 300', () => {
   const short = useIdmock({ services: ['wechat'], wechat: { codeTtlSeconds: 300 } });
 
   it('follows codeTtlSeconds (the OA docs say 5 minutes)', async () => {
@@ -55,7 +55,7 @@ describe('authorization code lifetime, configured', () => {
   });
 });
 
-describe('access token lifetime', () => {
+describe('GET /sns/auth and /sns/userinfo token lifetime', () => {
   it('is valid for 7200 s and answers 42001 after', async () => {
     const tokens = await obtainTokens(base());
     await advance(base(), '1h59m59s');
@@ -67,7 +67,7 @@ describe('access token lifetime', () => {
   });
 });
 
-describe('refresh', () => {
+describe('GET /sns/oauth2/refresh_token lifetimes', () => {
   it('keeps a live access_token and renews its expiry', async () => {
     const tokens = await obtainTokens(base());
     await advance(base(), '1h');
@@ -128,7 +128,7 @@ describe('refresh', () => {
   });
 });
 
-describe('QR session lifetime', () => {
+describe('GET /connect/l/qrconnect QR lifetime', () => {
   it('stays waiting before qrTtlSeconds (300 s) and expires after', async () => {
     const uuid = await openQrSession(base());
     await advance(base(), '4m59s');

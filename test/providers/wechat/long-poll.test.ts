@@ -5,6 +5,9 @@
  * observed through the service's own count, and expiry comes from `POST /__mock/clock/advance`.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createRequest } from '../../../src/core/http.js';
+import { dispatch } from '../../../src/core/router.js';
+import { confirmQr } from '../../../src/providers/wechat/handlers/qrconnect.js';
 import { get, useIdmock } from '../../support/idmock.js';
 import {
   advance,
@@ -111,6 +114,27 @@ describe('GET /connect/l/qrconnect', () => {
     await advance(base(), '11m');
     expect((await pending).text).toBe(pollBody(402));
     expect((await poll(base(), uuid)).text).toBe(pollBody(402));
+  });
+
+  it('keeps the one-time 405 for the next poll when the held client has gone', async () => {
+    const uuid = await openQrSession(base());
+    await qrControl(base(), uuid, 'scan', { user: 'zhang-wei' });
+    const service = idmock.current.services.wechat;
+    const session = wechatContext(idmock.current).state.qrSessions.get(uuid);
+    if (!service || !session) throw new Error('no WeChat service or session');
+    const controller = new AbortController();
+    const pending = dispatch(
+      service,
+      createRequest(`http://lp.open.weixin.qq.com/connect/l/qrconnect?uuid=${uuid}&last=404`, {
+        signal: controller.signal,
+      }),
+    );
+    await untilHeld(1);
+    // The browser leaves and the phone confirms before the held poll runs again.
+    controller.abort();
+    confirmQr(wechatContext(idmock.current), session, 'zhang-wei');
+    expect((await pending).body).toBe(pollBody(408));
+    expect((await poll(base(), uuid, '404')).text).toMatch(CODE);
   });
 
   it('answers 402 for an unknown uuid and 500 when uuid is missing', async () => {

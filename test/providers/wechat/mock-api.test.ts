@@ -330,7 +330,7 @@ describe('/__mock/auto-approve', () => {
   });
 });
 
-describe('auto-approve from the start options', () => {
+describe('GET /connect/qrconnect with autoApprove at start', () => {
   const started = useIdmock({ services: ['wechat'], autoApprove: 'zhang-wei' });
 
   it('answers qrconnect with a 302 from the first request', async () => {

@@ -169,7 +169,7 @@ describe('GET /sns/userinfo', () => {
   });
 });
 
-describe('errmsg suffix', () => {
+describe('errmsg suffix "rid" (default)', () => {
   it('ends errmsg with ", rid: <hex mock time>-<hex8>-<hex8>" that follows the mock clock', async () => {
     const ridTime = async (): Promise<number> => {
       const res = await get(`${base()}/sns/auth`);

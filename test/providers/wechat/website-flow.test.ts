@@ -36,7 +36,7 @@ function pageRedirect(cfg: { redirectUri: string; state: string }, code: string)
   return h;
 }
 
-describe('website QR login as a browser and a phone', () => {
+describe('GET /connect/qrconnect through GET /sns/userinfo', () => {
   it('goes from the QR page to the profile, and the code works only once', async () => {
     const redirectUri = 'http://localhost:3000/auth/wechat/callback?from=qr';
     const state = 'csrf_7f3a-9b';

@@ -145,6 +145,8 @@ export async function pollQrStatus(req: MockRequest, ctx: WechatContext): Promis
   const last = param(req, 'last');
   const deadline = Date.now() + ctx.settings.longPollHoldSeconds * 1000;
   for (;;) {
+    // A client that has gone must not take the one-time 405: the page's next poll needs it.
+    if (req.signal.aborted) return pollBody(408, '');
     const session = ctx.state.qrSessions.get(uuid);
     if (!session) return pollBody(402, '');
     expireIfDue(ctx, session);
@@ -156,7 +158,7 @@ export async function pollQrStatus(req: MockRequest, ctx: WechatContext): Promis
     }
     if (code === 402 || (code !== 408 && String(code) !== last)) return pollBody(code, '');
     const remaining = deadline - Date.now();
-    if (remaining <= 0 || req.signal.aborted) return pollBody(408, '');
+    if (remaining <= 0) return pollBody(408, '');
     const untilExpiry = Math.max(1, session.expiresAt - ctx.clock.now());
     await ctx.signals.wait(uuid, Math.min(remaining, untilExpiry), req.signal);
   }
