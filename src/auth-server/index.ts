@@ -62,6 +62,8 @@ export interface AuthServiceOptions {
   readonly providerUrls: { readonly wechat: string; readonly qq: string };
   /** Replaces `fetch` for the provider clients (tests). */
   readonly fetch?: FetchLike;
+  /** Admin token for the providers' `/__mock/` endpoints when they are off loopback. */
+  readonly adminToken?: string | null;
   /** Test-only hooks (also settable later on `context.hooks`). */
   readonly hooks?: Partial<AuthTestHooks>;
   /** Receives notices (provider failures, unresolved seeds). Defaults to silence. */
@@ -102,6 +104,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const clientOptions = (baseUrl: string) => ({
     baseUrl,
     timeoutMs: settings.providerTimeoutMs,
+    adminToken: options.adminToken ?? null,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const wechat = createWechatClient(clientOptions(settings.wechat.baseUrl));

@@ -60,6 +60,7 @@ export const SERVICE_BUILDERS: Partial<Record<ServiceName, ServiceBuilder>> = {
       ids: ctx.ids,
       world: await loadAuthWorld(config.worldDir, ctx.personas),
       settings: config.auth,
+      adminToken: config.adminToken,
       providerUrls: {
         wechat: ctx.urls.wechat ?? `http://${hostForUrl}:${config.ports.wechat}`,
         qq: ctx.urls.qq ?? `http://${hostForUrl}:${config.ports.qq}`,

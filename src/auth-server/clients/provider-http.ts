@@ -13,7 +13,10 @@ export type ProviderCheck<T> =
   | { readonly kind: 'unavailable'; readonly reason: string };
 
 /** The fetch function the clients use; injectable so tests can replace the network. */
-export type FetchLike = (url: string, init: { signal: AbortSignal }) => Promise<Response>;
+export type FetchLike = (
+  url: string,
+  init: { signal: AbortSignal; headers?: Record<string, string> },
+) => Promise<Response>;
 
 /** Options shared by the provider clients. */
 export interface ProviderClientOptions {
@@ -22,6 +25,11 @@ export interface ProviderClientOptions {
   /** Longest one call may take. */
   readonly timeoutMs: number;
   readonly fetch?: FetchLike;
+  /**
+   * Sent as a bearer token to the mocks' `/__mock/` endpoints only (they refuse callers off
+   * loopback without it, e.g. from another container); never sent to a real provider API.
+   */
+  readonly adminToken?: string | null;
 }
 
 /** Builds `base + path` keeping any path prefix of the base, with query parameters. */
@@ -44,7 +52,13 @@ export async function getJson(
   let text: string;
   let status: number;
   try {
-    const response = await fetchImpl(url, { signal: AbortSignal.timeout(options.timeoutMs) });
+    const mockOnly = new URL(url).pathname.includes('/__mock/');
+    const headers: Record<string, string> =
+      mockOnly && options.adminToken ? { authorization: `Bearer ${options.adminToken}` } : {};
+    const response = await fetchImpl(url, {
+      signal: AbortSignal.timeout(options.timeoutMs),
+      headers,
+    });
     status = response.status;
     text = await response.text();
   } catch (error) {
