@@ -23,6 +23,7 @@
  *   --json=<file>      BENCH_JSON         also write the raw figures as JSON
  */
 import autocannon from 'autocannon';
+import WebSocket from 'ws';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -119,6 +120,8 @@ interface Server {
   readonly urls: Readonly<Record<string, string>>;
   /** Milliseconds from spawning the process to its ready line. */
   readonly readyMs: number;
+  /** What the process wrote to stderr so far. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -165,7 +168,7 @@ function startServer(args: readonly string[], ready: RegExp): Promise<Server> {
       for (const [, name, url] of line.matchAll(/(?:(\w+)=)?(http:\/\/\S+)/g)) {
         if (url !== undefined) urls[name ?? 'server'] = url;
       }
-      resolveServer({ child, urls, readyMs, stop });
+      resolveServer({ child, urls, readyMs, stderr: () => stderr, stop });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -177,11 +180,15 @@ function startServer(args: readonly string[], ready: RegExp): Promise<Server> {
 const IDMOCK_READY = /^idmock ready /;
 const TARGET_READY = /^bench-target ready /;
 
-/** `idmock start <services>` on free loopback ports. */
-function startIdmockCli(launcher: Launcher, services: readonly ServiceName[]): Promise<Server> {
+/** `idmock start <services>` on free loopback ports, with optional flags for node itself. */
+function startIdmockCli(
+  launcher: Launcher,
+  services: readonly ServiceName[],
+  nodeFlags: readonly string[] = [],
+): Promise<Server> {
   const ports = services.flatMap((name) => [`--${name}-port`, '0']);
   return startServer(
-    [...launcher.idmock, 'start', ...services, '--host', '127.0.0.1', ...ports],
+    [...nodeFlags, ...launcher.idmock, 'start', ...services, '--host', '127.0.0.1', ...ports],
     IDMOCK_READY,
   );
 }
@@ -209,6 +216,43 @@ async function rssOf(pid: number): Promise<number> {
   }
   const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
   return Number(ps.stdout.trim()) * 1024;
+}
+
+/**
+ * The live JS heap of a process started with `--inspect`, after a full garbage collection, read
+ * over the inspector protocol. RSS also counts heap V8 has not given back yet; this does not, so
+ * it tells growth that no collection can undo (a leak) from a heap that is merely large.
+ */
+async function heapAfterGc(server: Server): Promise<number> {
+  const url = /Debugger listening on (ws:\/\/\S+)/.exec(server.stderr())?.[1];
+  if (url === undefined) throw new Error('bench: the idmock process has no inspector URL');
+  const socket = new WebSocket(url);
+  await new Promise<void>((done, fail) => {
+    socket.once('open', () => {
+      done();
+    });
+    socket.once('error', fail);
+  });
+  let nextId = 0;
+  const call = (method: string): Promise<Record<string, unknown>> =>
+    new Promise((done) => {
+      const id = ++nextId;
+      const onMessage = (data: Buffer): void => {
+        const message = JSON.parse(data.toString()) as { id?: number; result?: object };
+        if (message.id !== id) return;
+        socket.off('message', onMessage);
+        done((message.result ?? {}) as Record<string, unknown>);
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ id, method }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    const usage = await call('Runtime.getHeapUsage');
+    return Number(usage['usedSize']);
+  } finally {
+    socket.close();
+  }
 }
 
 /**
@@ -668,14 +712,20 @@ async function benchStart(
   return { launcher: launcher.label, bareMs: median(bare), idmockMs: median(idmock) };
 }
 
+/** One memory reading of the idmock process. */
+interface MemoryPoint {
+  readonly label: string;
+  readonly requests: number;
+  /** Resident set size as the process has it, read before any forced collection. */
+  readonly rssBytes: number;
+  /** Live JS heap after a full collection. */
+  readonly heapBytes: number;
+}
+
 interface MemoryFigures {
   readonly launcher: string;
   readonly scenario: string;
-  readonly idleBytes: number;
-  readonly shortRequests: number;
-  readonly shortBytes: number;
-  readonly longRequests: number;
-  readonly longBytes: number;
+  readonly points: readonly MemoryPoint[];
   /** The long run hit its time cap before its request count. */
   readonly cut: boolean;
 }
@@ -692,39 +742,34 @@ async function benchMemory(
   capSeconds: number,
 ): Promise<MemoryFigures> {
   const scenario = SCENARIOS[0];
-  if (scenario === undefined) throw new Error('bench: no scenario for the memory run');
-  const idmock = await startIdmockCli(launcher, services);
+  if (scenario?.prepare === undefined) throw new Error('bench: no scenario for the memory run');
+  // The inspector only answers the heap readings; nothing is attached while the load runs.
+  const idmock = await startIdmockCli(launcher, services, ['--inspect=127.0.0.1:0']);
   try {
     const pid = idmock.child.pid ?? 0;
     const base = idmock.urls[scenario.service] ?? '';
-    await settle(1000);
-    const idleBytes = await rssOf(pid);
-    if (scenario.prepare === undefined) throw new Error(`bench: ${scenario.name} is pending`);
+    const points: MemoryPoint[] = [];
+    const read = async (label: string, requests: number): Promise<void> => {
+      await settle(500);
+      const rssBytes = await rssOf(pid);
+      points.push({ label, requests, rssBytes, heapBytes: await heapAfterGc(idmock) });
+    };
+    await settle(500);
+    await read('idle', 0);
     const plan = await scenario.prepare(base, idmock.urls);
     const common = { connections: options.connections, judge: true };
     const short = await load(base, plan, { ...common, amount: options.shortN, cap: 60 });
-    await settle(500);
-    const shortBytes = await rssOf(pid);
+    await read('short run', short.requests);
     const rest = options.longN - short.requests;
     const long =
       rest > 0
         ? await load(base, plan, { ...common, amount: rest, cap: capSeconds })
         : { requests: 0, wrong: 0, cut: false };
-    await settle(500);
-    const longBytes = await rssOf(pid);
+    await read('long run', short.requests + long.requests);
     if (short.wrong + long.wrong > 0) {
       throw new Error(`bench: ${short.wrong + long.wrong} wrong answers in the memory run`);
     }
-    return {
-      launcher: launcher.label,
-      scenario: scenario.name,
-      idleBytes,
-      shortRequests: short.requests,
-      shortBytes,
-      longRequests: short.requests + long.requests,
-      longBytes,
-      cut: long.cut,
-    };
+    return { launcher: launcher.label, scenario: scenario.name, points, cut: long.cut };
   } finally {
     await idmock.stop();
   }
@@ -784,6 +829,12 @@ function throughputTable(figures: readonly ScenarioFigures[], pending: readonly 
 /** The 1-minute load average: other work on the machine skews every figure. */
 function load1(): string {
   return (loadavg()[0] ?? 0).toFixed(2);
+}
+
+function growth(memory: MemoryFigures, key: 'rssBytes' | 'heapBytes'): number {
+  const short = memory.points.find((point) => point.label === 'short run');
+  const long = memory.points.find((point) => point.label === 'long run');
+  return short && long ? long[key] / short[key] : Number.NaN;
 }
 
 function machine(): string {
@@ -862,21 +913,19 @@ async function main(): Promise<void> {
     raw['memory'] = memory;
     sections.push(
       '',
-      `### Memory (RSS of the idmock process; requests: ${memory.scenario})`,
+      `### Memory of the idmock process (requests: ${memory.scenario})`,
       '',
       table(
-        ['idle MB', 'requests', 'MB', 'requests', 'MB', 'long ÷ short'],
-        [
-          [
-            mb(memory.idleBytes),
-            int(memory.shortRequests),
-            mb(memory.shortBytes),
-            `${int(memory.longRequests)}${memory.cut ? ' (cut at the time cap)' : ''}`,
-            mb(memory.longBytes),
-            ratio(memory.longBytes / memory.shortBytes),
-          ],
-        ],
+        ['reading', 'requests', 'RSS MB', 'live heap after GC MB'],
+        memory.points.map((point) => [
+          point.label,
+          `${int(point.requests)}${point.label === 'long run' && memory.cut ? ' (cut at the time cap)' : ''}`,
+          mb(point.rssBytes),
+          mb(point.heapBytes),
+        ]),
       ),
+      '',
+      `long ÷ short: RSS ${ratio(growth(memory, 'rssBytes'))}, live heap ${ratio(growth(memory, 'heapBytes'))}`,
     );
   }
 

@@ -14,7 +14,8 @@ export interface AuthWechatSettings {
   readonly appid: string;
   /**
    * The app's secret. The connect API does not need it (`/sns/auth` takes only the token and
-   * openid); it is kept beside the appid for the WeChat login API and for scripts.
+   * openid); it is kept beside the appid for scripts. The WeChat QR login API has its own app,
+   * `login.wechat`.
    */
   readonly secret: string;
   /**

@@ -95,10 +95,20 @@ async function runStart(serviceArgs: string[], flags: StartFlags): Promise<void>
   const running: RunningIdmock = await startIdmock({ config, services });
   process.stdout.write(readySummary(running, flags.json === true));
   let stopping = false;
+  // Stopping drains in-flight requests (bounded by the servers' drain time) and flushes the state
+  // file. Repeated signals are ignored: a process group kill delivers one through npx and tsx too.
   const shutdown = (): void => {
     if (stopping) return;
     stopping = true;
-    void running.stop().then(() => process.exit(0));
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(
+          `[idmock] stopping failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -13,6 +13,10 @@ export const CONTRACT_PARTIES = {
   wechat: 'idmock-wechat',
   /** The QQ mock (paths of `graph.qq.com`). */
   qq: 'idmock-qq',
+  /** The reference SDK (`src/sdk/`), as a consumer of the auth server's connect API. */
+  sdk: 'idmock-sdk',
+  /** The reference login client (`src/sdk/`), as a consumer of the auth server's login API. */
+  loginClient: 'idmock-login-client',
 } as const;
 
 /** The file name Pact gives a contract between two parties. */

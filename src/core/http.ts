@@ -148,6 +148,33 @@ export function createRequest(url: string | URL, init: CreateRequestInit = {}): 
 }
 
 /**
+ * Deepest JSON nesting a body may have. Real request bodies nest a few levels; a body of 100 000
+ * `[` parses fine but overflows the stack of anything that walks it recursively afterwards
+ * (`JSON.stringify` in the journal, schema validation), so it is refused as invalid up front.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text nests arrays and objects deeper than `limit` (strings are skipped). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/**
  * Parses raw body bytes by content type. Never throws: undecodable input becomes `invalid`, so each
  * provider can answer it in its own error format.
  */
@@ -164,6 +191,9 @@ export function parseBody(raw: Uint8Array, contentType: string | undefined): Req
     return { kind: 'form', params: new URLSearchParams(textBody) };
   }
   if (type === 'application/json' || type.endsWith('+json')) {
+    if (nestsDeeperThan(textBody, MAX_JSON_DEPTH)) {
+      return { kind: 'invalid', reason: `body nests deeper than ${MAX_JSON_DEPTH} levels` };
+    }
     try {
       return { kind: 'json', value: JSON.parse(textBody) as unknown };
     } catch {

@@ -70,8 +70,10 @@ export async function startIdmock(options: StartOptions = {}): Promise<RunningId
   const urls: Partial<Record<ServiceName, string>> = {};
   const services: Partial<Record<ServiceName, Service>> = {};
   const servers: ListeningServer[] = [];
+  // In reverse start order: the auth server drains first, while the providers its in-flight
+  // requests call are still there; then the providers; then the state file is flushed.
   const stop = async (): Promise<void> => {
-    await Promise.all(servers.map((server) => server.close()));
+    for (const server of [...servers].reverse()) await server.close();
     await instance.close();
   };
   try {

@@ -74,10 +74,18 @@ function headersOf(req: nock.ReplyFnContext['req']): Record<string, string> {
   return headers;
 }
 
-/** Rebuilds the raw body: nock hands over text, or the decoded JSON of a JSON request. */
+/**
+ * Rebuilds the raw body: nock hands over text, or the decoded JSON of a JSON request. JSON too
+ * deep to serialise again is refused by `parseBody` anyway, so it becomes an unparsable body.
+ */
 function rawBody(body: nock.Body | undefined): Buffer {
   if (body === undefined || body === '') return Buffer.alloc(0);
-  return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  try {
+    return Buffer.from(JSON.stringify(body), 'utf8');
+  } catch {
+    return Buffer.from('{', 'utf8');
+  }
 }
 
 /** Builds the {@link MockRequest} of an intercepted request to a real origin. */

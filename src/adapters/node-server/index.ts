@@ -3,7 +3,7 @@
  * service's dispatcher, {@link MockResponse} bytes out. No routing or provider logic lives here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { IDMOCK_LISTEN_FAILED, IDMOCK_PORT_IN_USE, IdmockError } from '../../core/errors.js';
 import {
   parseBody,
@@ -17,9 +17,82 @@ import { dispatch, type Service } from '../../core/router.js';
 /** Largest accepted request body, in bytes. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+/** Largest request line plus headers, in bytes (Node's default, pinned); larger ones get 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/** Socket timeouts of {@link listen}, in milliseconds. */
+export interface ServerTimeouts {
+  /** Time to receive the request line and headers (slow-header clients are cut off). */
+  readonly headersMs: number;
+  /** Time to receive the whole request, body included (not the time to answer it). */
+  readonly requestMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  readonly keepAliveMs: number;
+  /** How long `close()` lets in-flight requests finish before cutting their connections. */
+  readonly drainMs: number;
+}
+
+/**
+ * The timeouts every server gets. Answers may take longer than `requestMs` (held long-polls,
+ * delay faults): only receiving the request is bounded.
+ */
+export const DEFAULT_TIMEOUTS: ServerTimeouts = Object.freeze({
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5000,
+  drainMs: 10_000,
+});
+
 /** Options for {@link createNodeHandler}. */
 export interface NodeHandlerOptions {
   bodyLimit?: number;
+}
+
+/**
+ * The requests a server is answering. Closing the server drains them: each request's signal is
+ * aborted, which releases held long-polls (they answer 408 at once) and cuts delay faults short,
+ * while ordinary requests simply run to their answer.
+ */
+interface InFlight {
+  /** Registers a request; its controller is already aborted when the server is draining. */
+  begin(res: ServerResponse): AbortController;
+  /** Aborts every request and resolves once all have ended, or after `graceMs`. */
+  drain(graceMs: number): Promise<void>;
+}
+
+function createInFlight(): InFlight {
+  const active = new Set<AbortController>();
+  let draining = false;
+  let idle: (() => void) | undefined;
+  return {
+    begin(res) {
+      const controller = new AbortController();
+      active.add(controller);
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort();
+        active.delete(controller);
+        if (active.size === 0) idle?.();
+      });
+      if (draining) {
+        // Keep-alive clients must not send another request to a server that is going away.
+        res.setHeader('connection', 'close');
+        controller.abort();
+      }
+      return controller;
+    },
+    drain(graceMs) {
+      draining = true;
+      for (const controller of active) controller.abort();
+      if (active.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+  };
 }
 
 /** Reads a body up to a limit; resolves `undefined` when the limit is exceeded. */
@@ -104,12 +177,17 @@ export function createNodeHandler(
   service: Service,
   options: NodeHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  return handlerWith(service, options, createInFlight());
+}
+
+function handlerWith(
+  service: Service,
+  options: NodeHandlerOptions,
+  inFlight: InFlight,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   return (req, res) => {
-    const controller = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
+    const controller = inFlight.begin(res);
     void (async () => {
       const raw = await readBody(req, limit);
       const head = req.method === 'HEAD';
@@ -153,15 +231,78 @@ export interface ServerAttachable {
   attachServer?(server: Server): () => Promise<void>;
 }
 
+const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
+  HPE_HEADER_OVERFLOW: 431,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
+ * Answers bytes Node could not parse as a request (or that came too slowly, or with too large a
+ * header) with the service's own error body, instead of Node's bare status line. The status stays
+ * the transport's (400, 408 or 431), and the connection is closed.
+ */
+function answerClientError(service: Service, error: Error, socket: Socket): void {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  // Like Node's own handler: never write into a response that has already started.
+  const current = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (code === 'ECONNRESET' || !socket.writable || current?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[code] ?? 400;
+  let head = '';
+  let body: Buffer = Buffer.alloc(0);
+  try {
+    const req: MockRequest = {
+      method: 'GET',
+      url: new URL('http://localhost/'),
+      headers: {},
+      query: new URLSearchParams(),
+      body: { kind: 'none' },
+      signal: AbortSignal.abort(),
+    };
+    const rendered = service.renderRouterError('bad-request', req);
+    body = Buffer.from(rendered.body);
+    for (const [key, value] of Object.entries(rendered.headers)) {
+      if (key !== 'connection' && key !== 'content-length') head += `${key}: ${value}\r\n`;
+    }
+  } catch {
+    head = '';
+  }
+  const statusLine = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Bad Request'}`;
+  const lines = `${statusLine}\r\n${head}content-length: ${body.byteLength}\r\nconnection: close\r\n\r\n`;
+  socket.end(Buffer.concat([Buffer.from(lines), body]), () => {
+    socket.destroy();
+  });
+}
+
 /** Starts a Node HTTP server for one service; port 0 picks a free port. */
 export async function listen(
   service: Service & ServerAttachable,
-  options: { host: string; port: number } & NodeHandlerOptions,
+  options: { host: string; port: number; timeouts?: Partial<ServerTimeouts> } & NodeHandlerOptions,
 ): Promise<ListeningServer> {
-  const server = createServer(createNodeHandler(service, options));
-  server.keepAliveTimeout = 5000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 120_000;
+  const timeouts: ServerTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const inFlight = createInFlight();
+  const server = createServer(
+    {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // How often Node looks for requests past their timeouts (its default is every 30 s).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
+    handlerWith(service, options, inFlight),
+  );
+  server.on('clientError', (error, socket) => {
+    answerClientError(service, error, socket as Socket);
+  });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
@@ -198,14 +339,19 @@ export async function listen(
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
     server,
+    // Stops accepting, lets in-flight requests finish (held polls answer at once), then cuts the
+    // idle keep-alive connections; a request still running after `drainMs` is cut too.
     close: async () => {
       await detach?.();
-      await new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
         });
-        server.closeAllConnections();
       });
+      server.closeIdleConnections();
+      await inFlight.drain(timeouts.drainMs);
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -7,6 +7,7 @@
  * Every write here is synchronous and conditional, and callers run read-decide-write without an
  * `await` in between, which makes each commit one critical section in a single Node process.
  */
+import { setBounded } from '../../core/bounded.js';
 import type { Clock } from '../../core/clock.js';
 import type { Ids } from '../../core/ids.js';
 import { GS_SYSTEMS, type SocialSystem } from './constants.js';
@@ -145,14 +146,16 @@ export function createPlayer(
   return player;
 }
 
-/** Mints a fresh opaque authToken (a random UUID v4) for a player. */
+/**
+ * Mints a fresh opaque authToken for a player: 128 random bits written in the 8-4-4-4-12 hex layout
+ * of GameSparks' tokens. Every bit is random (a UUID v4 fixes six of them, leaving 122), so the
+ * token meets the 128-bit floor for bearer secrets and still fits a `uuid` column. Tokens never
+ * expire; the oldest go once the store is full (`setBounded`).
+ */
 export function mintToken(state: ConnectState, ids: Ids, playerId: string): string {
-  const bytes = ids.random(16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
+  const hex = ids.random(16).toString('hex');
   const token = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-  state.tokens.set(token, playerId);
+  setBounded(state.tokens, token, playerId);
   return token;
 }
 

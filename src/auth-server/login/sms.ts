@@ -3,6 +3,7 @@
  * `GET /__mock/sms` and `idmock sms` read. A code lives `smsCodeTtlSeconds`, works once, and is
  * invalidated after `smsMaxFailures` wrong tries; sending a new one replaces the old one.
  */
+import { setBounded } from '../../core/bounded.js';
 import type { Ids } from '../../core/ids.js';
 import { safeEqual } from '../../core/ids.js';
 import { LOGIN_LIMITS, SMS_CODE_DIGITS } from './constants.js';
@@ -41,13 +42,9 @@ export function sendSmsCode(
   };
   state.outbox.push(message);
   if (state.outbox.length > LOGIN_LIMITS.outbox) state.outbox.shift();
-  state.smsCodes.set(tn, {
-    tn,
-    code,
-    messageId: message.id,
-    expiresAt: message.expiresAt,
-    failures: 0,
-  });
+  // One live code per phone number, and at most MAX_STORE_RECORDS numbers (expired ones go first).
+  const record = { tn, code, messageId: message.id, expiresAt: message.expiresAt, failures: 0 };
+  setBounded(state.smsCodes, tn, record, { isOver: (live) => live.expiresAt <= now });
   return message;
 }
 

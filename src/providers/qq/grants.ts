@@ -3,6 +3,7 @@
  * token endpoint's failures are thrown as catalogue errors, and the access-token check returns its
  * outcome so each endpoint can answer in its own error family.
  */
+import { setBounded } from '../../core/bounded.js';
 import { catalogueThrower } from '../../core/errors.js';
 import type { QqContext } from './context.js';
 import { QQ_OAUTH_ERRORS } from './errors.js';
@@ -28,7 +29,8 @@ export function issueCode(ctx: QqContext, grant: QqGrant, redirectUri: string): 
     expiresAt: ctx.clock.now() + ctx.settings.codeTtlSeconds * 1000,
     used: false,
   };
-  ctx.state.codes.set(record.code, record);
+  const now = ctx.clock.now();
+  setBounded(ctx.state.codes, record.code, record, { isOver: (code) => code.expiresAt <= now });
   return record;
 }
 
@@ -47,14 +49,15 @@ export function redeemCode(ctx: QqContext, clientId: string, code: string): Code
 
 /** Issues an access token only (the implicit flow carries no refresh token). */
 export function issueAccessToken(ctx: QqContext, grant: QqGrant): AccessTokenRecord {
+  const now = ctx.clock.now();
   const access: AccessTokenRecord = {
     clientId: grant.clientId,
     personaId: grant.personaId,
     scope: grant.scope,
     token: newSecret(ctx),
-    expiresAt: ctx.clock.now() + ctx.settings.accessTokenTtlSeconds * 1000,
+    expiresAt: now + ctx.settings.accessTokenTtlSeconds * 1000,
   };
-  ctx.state.accessTokens.set(access.token, access);
+  setBounded(ctx.state.accessTokens, access.token, access, { isOver: (t) => t.expiresAt <= now });
   return access;
 }
 
@@ -76,7 +79,11 @@ export function issueTokens(
     expiresAt: chainEnd,
     used: false,
   };
-  ctx.state.refreshTokens.set(refresh.refreshToken, refresh);
+  const now = ctx.clock.now();
+  // A used refresh token answers 100050 like an unknown one, so it can go first too.
+  setBounded(ctx.state.refreshTokens, refresh.refreshToken, refresh, {
+    isOver: (t) => t.used || t.expiresAt <= now,
+  });
   return { access, refresh };
 }
 

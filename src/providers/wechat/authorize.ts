@@ -23,9 +23,22 @@ function scopesOf(scope: string | undefined): string[] {
     .filter((part) => part !== '');
 }
 
+/**
+ * What may not appear in a redirect_uri: control characters and whitespace anywhere (the URL parser
+ * drops tabs and newlines that a Location header would carry, or refuse), and in the authority
+ * `@`, `\` and `%`, which parsers disagree on (WHATWG reads `https://a.test\@b.test` as host
+ * a.test, RFC 3986 clients as b.test). The value is redirected to as given, so every parser must
+ * read the host we checked.
+ */
+const UNSAFE_ANYWHERE = /[\u0000-\u0020\u007f-\u00a0]/;
+const AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/;
+
 /** Whether redirect_uri's host is the app's registered callback domain (any path is allowed). */
 export function redirectMatches(app: WechatApp, redirectUri: string | undefined): boolean {
   if (redirectUri === undefined || app.callbackDomain === undefined) return false;
+  if (UNSAFE_ANYWHERE.test(redirectUri)) return false;
+  const authority = AUTHORITY.exec(redirectUri)?.[1];
+  if (authority === undefined || /[@\\%]/.test(authority)) return false;
   let url: URL;
   try {
     url = new URL(redirectUri);

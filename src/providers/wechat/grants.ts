@@ -2,6 +2,7 @@
  * Codes and tokens: how they are minted, redeemed and checked. Handlers call these and throw the
  * catalogue errors they return; nothing here knows about HTTP.
  */
+import { setBounded } from '../../core/bounded.js';
 import { catalogueThrower } from '../../core/errors.js';
 import type { WechatContext } from './context.js';
 import { WECHAT_API_ERRORS } from './errors.js';
@@ -30,7 +31,8 @@ export function issueCode(ctx: WechatContext, grant: WechatGrant): CodeRecord {
     expiresAt: ctx.clock.now() + ctx.settings.codeTtlSeconds * 1000,
     used: false,
   };
-  ctx.state.codes.set(record.code, record);
+  const now = ctx.clock.now();
+  setBounded(ctx.state.codes, record.code, record, { isOver: (code) => code.expiresAt <= now });
   return record;
 }
 
@@ -73,8 +75,10 @@ export function issueTokens(
     accessToken: access.token,
     expiresAt: now + ctx.settings.refreshTokenTtlSeconds * 1000,
   };
-  ctx.state.accessTokens.set(access.token, access);
-  ctx.state.refreshTokens.set(refresh.refreshToken, refresh);
+  setBounded(ctx.state.accessTokens, access.token, access, { isOver: (t) => t.expiresAt <= now });
+  setBounded(ctx.state.refreshTokens, refresh.refreshToken, refresh, {
+    isOver: (t) => t.expiresAt <= now,
+  });
   return { access, refresh };
 }
 
@@ -106,7 +110,7 @@ export function refreshGrant(
     refreshToken: refresh.refreshToken,
     expiresAt: now + ttl,
   };
-  ctx.state.accessTokens.set(access.token, access);
+  setBounded(ctx.state.accessTokens, access.token, access, { isOver: (t) => t.expiresAt <= now });
   refresh.accessToken = access.token;
   return { access, refresh };
 }
