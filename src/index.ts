@@ -57,3 +57,5 @@ export type {
 } from './core/scenarios.js';
 export { STATE_FORMAT, STATE_VERSION, type StateDocument } from './core/state.js';
 export { WECHAT_API_ERRORS, type WechatApiErrorKey } from './providers/wechat/errors.js';
+// The reference SDK: connect API clients (REST, WebSocket) and the WeChat QR login client.
+export * from './sdk/index.js';

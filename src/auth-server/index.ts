@@ -30,6 +30,7 @@ import { restoreConnectState, snapshotConnectState } from './connect/snapshot.js
 import { acceptSocket, type UpgradeDecision } from './connect/socket.js';
 import { createConnectState } from './connect/state.js';
 import type { AuthContext, AuthTestHooks, ResolvedAuthSettings } from './context.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { AUTH_DEFAULTS, type AuthSettings } from './defaults.js';
 import { LOGIN_PATH_PREFIX } from './login/constants.js';
 import { renderLoginRouterError } from './login/envelope.js';
@@ -149,6 +150,10 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     ...CONNECT_ROUTES,
     ...LOGIN_ROUTES,
     ...commonMockRoutes<AuthContext>(),
+    ...dashboardRoutes({
+      wechat: clientOptions(settings.wechat.baseUrl),
+      qq: clientOptions(settings.qq.baseUrl),
+    }),
   ];
 
   // Each API answers its own paths' router errors in its own envelope.

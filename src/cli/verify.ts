@@ -2,6 +2,10 @@
  * `idmock verify`: checks an external implementation against the committed contracts. Exit codes:
  * 0 every interaction passed, 1 verification failed (or the implementation could not be reached),
  * 2 bad usage (unknown target, bad URL, unreadable contract, Pact not installed).
+ *
+ * For `--target auth-server`, the server under test must call WeChat and QQ mocks the harness can
+ * drive: `--wechat-url`/`--qq-url` name running ones (idmock-compatible), otherwise the harness
+ * starts its own on `--wechat-port`/`--qq-port` (7701/7702) of 127.0.0.1 for the run.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
@@ -20,6 +24,10 @@ interface VerifyFlags {
   adminToken?: string;
   timeout?: number;
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  wechatUrl?: string;
+  qqUrl?: string;
+  wechatPort?: number;
+  qqPort?: number;
 }
 
 function targetArg(value: string): TargetName {
@@ -46,12 +54,19 @@ function secondsArg(value: string): number {
   return Number(value) * 1000;
 }
 
+function portArg(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
+    throw new InvalidArgumentError('must be a port number between 0 and 65535');
+  }
+  return Number(value);
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 const TARGET_HELP = TARGET_NAMES.map(
-  (name) => `  ${name.padEnd(8)} ${CONTRACT_TARGETS[name].description}`,
+  (name) => `  ${name.padEnd(12)} ${CONTRACT_TARGETS[name].description}`,
 ).join('\n');
 
 /** Adds `idmock verify` to the program. */
@@ -74,8 +89,32 @@ export function registerVerifyCommand(program: Command): Command {
     .addOption(
       new Option(
         '--state-change-url <url>',
-        "Pact state-change URL: POSTed {state, params, action} before and after each interaction (default: use the target's /__mock/ endpoints)",
+        "Pact state-change URL: POSTed {state, params, action} before and after each interaction (default: use the target's /__mock/ endpoints); for auth-server, asked only for SMS codes",
       ).argParser(urlArg),
+    )
+    .addOption(
+      new Option(
+        '--wechat-url <url>',
+        'auth-server: the running WeChat mock the server under test calls (with --qq-url; default: start one)',
+      ).argParser(urlArg),
+    )
+    .addOption(
+      new Option(
+        '--qq-url <url>',
+        'auth-server: the running QQ mock the server under test calls (with --wechat-url)',
+      ).argParser(urlArg),
+    )
+    .addOption(
+      new Option(
+        '--wechat-port <port>',
+        'auth-server: port of the WeChat mock verify starts on 127.0.0.1 (default 7701)',
+      ).argParser(portArg),
+    )
+    .addOption(
+      new Option(
+        '--qq-port <port>',
+        'auth-server: port of the QQ mock verify starts on 127.0.0.1 (default 7702)',
+      ).argParser(portArg),
     )
     .option(
       '--pact <file>',
@@ -96,10 +135,18 @@ export function registerVerifyCommand(program: Command): Command {
     .addHelpText(
       'after',
       `\nTargets:\n${TARGET_HELP}\n\nExit codes: 0 passed, 1 verification failed, 2 bad usage.\n` +
-        'Example:\n  idmock verify --target wechat --base-url http://127.0.0.1:7701\n' +
+        'Examples:\n  idmock verify --target wechat --base-url http://127.0.0.1:7701\n' +
+        '  idmock verify --target auth-server --base-url http://127.0.0.1:7700  # starts WeChat/QQ mocks on :7701/:7702\n' +
+        '  idmock verify --target auth-server --base-url URL --wechat-url URL --qq-url URL\n' +
         'See contracts/README.md for verifying your own implementation.',
     )
     .action(async (flags: VerifyFlags) => {
+      const providers = {
+        ...(flags.wechatUrl === undefined ? {} : { wechatUrl: flags.wechatUrl }),
+        ...(flags.qqUrl === undefined ? {} : { qqUrl: flags.qqUrl }),
+        ...(flags.wechatPort === undefined ? {} : { wechatPort: flags.wechatPort }),
+        ...(flags.qqPort === undefined ? {} : { qqPort: flags.qqPort }),
+      };
       const result = await verifyTarget({
         target: flags.target,
         baseUrl: flags.baseUrl,
@@ -108,6 +155,7 @@ export function registerVerifyCommand(program: Command): Command {
         ...(flags.adminToken === undefined ? {} : { adminToken: flags.adminToken }),
         ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
         ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
+        ...(Object.keys(providers).length === 0 ? {} : { providers }),
       });
       process.exitCode = result.passed ? 0 : 1;
     });

@@ -42,8 +42,11 @@ async function findApp(http: TargetHttp, clientId: string): Promise<AppView> {
   return { clientId, appkey, callback };
 }
 
-/** Consent, then the code exchanged at the real token endpoint. */
-async function authorise(http: TargetHttp, params: StateParams): Promise<InjectedValues> {
+/**
+ * Consent, then the code exchanged at the real token endpoint: a QQ user's access token for an app
+ * (`params`: `clientId`, `persona`). Answers `clientId`, `accessToken`, `openid`.
+ */
+export async function authoriseQq(http: TargetHttp, params: StateParams): Promise<InjectedValues> {
   const app = await findApp(http, stringParam(params, 'clientId'));
   const consent = await http.postMock('/__mock/authorize', {
     client_id: app.clientId,
@@ -77,10 +80,10 @@ async function authorise(http: TargetHttp, params: StateParams): Promise<Injecte
 /** The QQ states reached through an idmock-compatible QQ mock. */
 export function qqMockStates(http: TargetHttp): StateTable {
   return {
-    [QQ_STATES.authorised]: { setup: (params) => authorise(http, params) },
+    [QQ_STATES.authorised]: { setup: (params) => authoriseQq(http, params) },
     [QQ_STATES.tokenExpired]: {
       async setup(params) {
-        const values = await authorise(http, params);
+        const values = await authoriseQq(http, params);
         await http.postMock('/__mock/clock/advance', { by: EXPIRE_TOKEN_BY });
         return values;
       },

@@ -1,9 +1,11 @@
 /**
  * Turns the Pact verifier's JSON result into one entry per interaction, and failures into text a
  * person can act on: the interaction's name and state, then each mismatch as "expected …, got …",
- * with the body's defects named (see `body-diff.ts`).
+ * with the body's defects named (`body-diff.ts` for pinned text bodies, `json-mismatch.ts` for
+ * JSON bodies).
  */
 import { explainBody } from './body-diff.js';
+import { explainJsonMismatch } from './json-mismatch.js';
 import { describeState, type ContractInteraction } from './pact-file.js';
 
 /** The outcome of one interaction. */
@@ -70,6 +72,11 @@ function describeMismatch(
         `body content type: expected ${show(entry['expected'])}, got ${show(entry['actual'])}`,
       ];
     case 'BodyMismatch': {
+      // A JSON body (no whole-body pattern): Pact names the path; say what is wrong there.
+      if (interaction?.response.bodyPattern === undefined) {
+        const line = explainJsonMismatch(entry);
+        if (line !== undefined) return [`body ${line}`];
+      }
       const actual = typeof entry['actual'] === 'string' ? entry['actual'] : '';
       const example = interaction?.response.body;
       const pattern = interaction?.response.bodyPattern;

@@ -4,7 +4,7 @@
  */
 import { IDMOCK_INVALID_ARGUMENT, IdmockError } from '../core/errors.js';
 import { CONTRACT_TARGETS, isTargetName, TARGET_NAMES, type TargetName } from './targets.js';
-import type { InjectedValues, StateParams, StateTable } from './types.js';
+import type { ContractTarget, InjectedValues, StateParams, StateTable } from './types.js';
 
 /**
  * One handler as Pact's `Verifier` takes it. Pact's option type intersects HTTP state handlers
@@ -76,9 +76,9 @@ export function toPactStateHandlers(
 
 /**
  * State handlers for verifying an idmock-compatible WeChat or QQ implementation with your own
- * `Verifier`: they reach each state through the implementation's `/__mock/` endpoints. (A target
- * whose `prepare` starts processes, as the auth server's will, needs `verifyTarget`, which closes
- * them.)
+ * `Verifier`: they reach each state through the implementation's `/__mock/` endpoints. (The
+ * `auth-server` target starts the provider mocks its server calls, so it needs `verifyTarget`,
+ * which stops them.)
  * @example
  * const stateHandlers = await pactStateHandlers('wechat', { baseUrl: idmock.urls.wechat });
  * await new Verifier({ providerBaseUrl: idmock.urls.wechat, pactUrls, stateHandlers }).verifyProvider();
@@ -93,7 +93,14 @@ export async function pactStateHandlers(
       `unknown target "${String(target)}" (choose from ${TARGET_NAMES.join(', ')})`,
     );
   }
-  const prepared = await CONTRACT_TARGETS[target].prepare({
+  const chosen: ContractTarget = CONTRACT_TARGETS[target];
+  if (chosen.stateChangeUrlUse === 'fallback') {
+    throw new IdmockError(
+      IDMOCK_INVALID_ARGUMENT,
+      `the ${target} target starts the provider mocks its server calls and must stop them; use verifyTarget({ target: '${target}', … })`,
+    );
+  }
+  const prepared = await chosen.prepare({
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs ?? 10_000,
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),

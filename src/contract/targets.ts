@@ -1,7 +1,7 @@
 /**
- * Every target `idmock verify` knows. The auth server joins as one more entry (`'auth-server'`),
- * with a `prepare` that starts (or takes the URLs of) the WeChat and QQ mocks it calls.
+ * Every target `idmock verify` knows, keyed by its `--target` name.
  */
+import { AUTH_SERVER_TARGET } from './auth-server/index.js';
 import { QQ_TARGET } from './qq-target.js';
 import type { ContractTarget } from './types.js';
 import { WECHAT_TARGET } from './wechat-target.js';
@@ -10,6 +10,7 @@ import { WECHAT_TARGET } from './wechat-target.js';
 export const CONTRACT_TARGETS = {
   wechat: WECHAT_TARGET,
   qq: QQ_TARGET,
+  'auth-server': AUTH_SERVER_TARGET,
 } as const satisfies Readonly<Record<string, ContractTarget>>;
 
 /** A `--target` name. */

@@ -19,21 +19,29 @@ import {
 import { stateChangeStates } from './state-change.js';
 import { CONTRACT_TARGETS, isTargetName, TARGET_NAMES, type TargetName } from './targets.js';
 import { toPactStateHandlers } from './state-handlers.js';
-import type { StateTable } from './types.js';
+import type { ContractTarget, PreparedTarget, ProviderMocksOptions, StateTable } from './types.js';
 
 /** Options of {@link verifyTarget}. */
 export interface VerifyOptions {
-  /** Which kind of implementation this is (`wechat`, `qq`). */
+  /** Which kind of implementation this is (`wechat`, `qq`, `auth-server`). */
   readonly target: TargetName;
   /** Where it listens, e.g. `http://127.0.0.1:7701`. */
   readonly baseUrl: string;
   /** Contract files to verify (default: the target's committed contracts). */
   readonly pactFiles?: readonly string[];
   /**
-   * Pact's state-change URL. When given, every provider state is set up (and torn down) by POSTing
-   * `{state, params, action}` to it, and the target's `/__mock/` endpoints are not used.
+   * Pact's state-change URL. For `wechat` and `qq`, every provider state is then set up (and torn
+   * down) by POSTing `{state, params, action}` to it, and the target's `/__mock/` endpoints are
+   * not used. For `auth-server`, it is asked only for what the harness cannot reach itself (the
+   * SMS code a phone received) when the server has no `GET /__mock/sms`.
    */
   readonly stateChangeUrl?: string;
+  /**
+   * `auth-server` only: the WeChat and QQ mocks the server under test calls. Both URLs: use those
+   * (idmock-compatible) mocks; otherwise the harness starts its own (default 127.0.0.1:7701 and
+   * :7702) and stops them afterwards.
+   */
+  readonly providers?: ProviderMocksOptions;
   /** Bearer token for the target's `/__mock/` endpoints (needed when it is not on loopback). */
   readonly adminToken?: string;
   /** Longest one state set-up call may take (default 10 s). */
@@ -52,8 +60,11 @@ export interface VerifyResult {
   readonly target: TargetName;
   readonly baseUrl: string;
   readonly contracts: readonly string[];
-  /** How states were reached. */
-  readonly states: 'mock-endpoints' | 'state-change-url';
+  /**
+   * How states were reached: the target's `/__mock/` endpoints, the state-change URL, or (the
+   * auth server) the harness, through the public API and the provider mocks.
+   */
+  readonly states: 'mock-endpoints' | 'state-change-url' | 'harness';
   readonly interactions: readonly InteractionOutcome[];
   readonly failures: readonly InteractionOutcome[];
   /** Problems that stopped the run itself (target unreachable, verifier crash). */
@@ -93,6 +104,36 @@ async function probeMock(
   }
 }
 
+/** Checks the provider mock options: `auth-server` only, both URLs or neither. */
+function checkProviders(
+  target: ContractTarget,
+  providers: ProviderMocksOptions | undefined,
+): ProviderMocksOptions | undefined {
+  if (providers === undefined) return undefined;
+  const given = Object.entries(providers).filter(([, value]) => value !== undefined);
+  if (given.length === 0) return undefined;
+  if (target.stateChangeUrlUse !== 'fallback') {
+    throw new IdmockError(
+      IDMOCK_INVALID_ARGUMENT,
+      `--wechat-url, --qq-url, --wechat-port and --qq-port apply to --target auth-server only, not ${target.name}`,
+    );
+  }
+  if ((providers.wechatUrl === undefined) !== (providers.qqUrl === undefined)) {
+    throw new IdmockError(
+      IDMOCK_INVALID_ARGUMENT,
+      'give both --wechat-url and --qq-url (the mocks the server under test calls), or neither to let idmock start them',
+    );
+  }
+  if (providers.wechatUrl !== undefined && providers.qqUrl !== undefined) {
+    return {
+      ...providers,
+      wechatUrl: checkUrl('WeChat URL', providers.wechatUrl),
+      qqUrl: checkUrl('QQ URL', providers.qqUrl),
+    };
+  }
+  return providers;
+}
+
 /** A state and its parameters as a key; parameter order does not matter. */
 function stateKey(name: string, params: unknown): string {
   const entries = Object.entries((params ?? {}) as Record<string, unknown>).sort(([a], [b]) =>
@@ -128,12 +169,14 @@ export async function verifyTarget(options: VerifyOptions): Promise<VerifyResult
       `unknown target "${String(options.target)}" (choose from ${TARGET_NAMES.join(', ')})`,
     );
   }
-  const target = CONTRACT_TARGETS[options.target];
+  const target: ContractTarget = CONTRACT_TARGETS[options.target];
   const baseUrl = checkUrl('base URL', options.baseUrl);
   const stateChangeUrl =
     options.stateChangeUrl === undefined
       ? undefined
       : checkUrl('state-change URL', options.stateChangeUrl);
+  const providers = checkProviders(target, options.providers);
+  const harness = target.stateChangeUrlUse === 'fallback';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const files = (options.pactFiles ?? target.contracts.map(contractPath)).map((file) =>
@@ -157,8 +200,11 @@ export async function verifyTarget(options: VerifyOptions): Promise<VerifyResult
     target: options.target,
     baseUrl,
     contracts: files,
-    states:
-      stateChangeUrl === undefined ? ('mock-endpoints' as const) : ('state-change-url' as const),
+    states: harness
+      ? ('harness' as const)
+      : stateChangeUrl === undefined
+        ? ('mock-endpoints' as const)
+        : ('state-change-url' as const),
   };
   const finish = (rest: Pick<VerifyResult, 'interactions' | 'errors'>): VerifyResult => {
     const failures = rest.interactions.filter((i) => !i.passed);
@@ -176,7 +222,7 @@ export async function verifyTarget(options: VerifyOptions): Promise<VerifyResult
   let table: StateTable;
   let close: (() => Promise<void>) | undefined;
   let missingHint: string;
-  if (stateChangeUrl !== undefined) {
+  if (stateChangeUrl !== undefined && !harness) {
     table = stateChangeStates(stateChangeUrl, stateNames, timeoutMs);
     missingHint = ` (the state-change URL ${stateChangeUrl} is asked for every state)`;
   } else {
@@ -187,21 +233,38 @@ export async function verifyTarget(options: VerifyOptions): Promise<VerifyResult
         errors: [`cannot reach ${baseUrl} (${probe.unreachable}); is it running?`],
       });
     }
-    if (probe === 'not-mock') {
+    if (probe === 'not-mock' && target.requiresMockEndpoints !== false) {
       throw new IdmockError(
         IDMOCK_INVALID_ARGUMENT,
         `${baseUrl} has no idmock mock-only endpoints (GET /__mock/healthz failed), so provider states ` +
           'cannot be set up through it; give --state-change-url (see contracts/README.md)',
       );
     }
-    const prepared = await target.prepare({
-      baseUrl,
-      timeoutMs,
-      ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
-    });
+    let prepared: PreparedTarget;
+    try {
+      prepared = await target.prepare({
+        baseUrl,
+        timeoutMs,
+        mockEndpoints: probe === 'mock',
+        note: print,
+        ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+        ...(harness && stateChangeUrl !== undefined ? { stateChangeUrl } : {}),
+        ...(providers === undefined ? {} : { providers }),
+      });
+    } catch (error) {
+      if (error instanceof IdmockError) throw error;
+      return finish({
+        interactions: [],
+        errors: [
+          `could not prepare the run: ${error instanceof Error ? error.message : String(error)}`,
+        ],
+      });
+    }
     table = prepared.states;
     close = prepared.close?.bind(prepared);
-    missingHint = ` through the /__mock/ endpoints of ${baseUrl}; give --state-change-url`;
+    missingHint = harness
+      ? ` (the ${target.name} target has no handler for it)`
+      : ` through the /__mock/ endpoints of ${baseUrl}; give --state-change-url`;
   }
 
   const stateFailures = new Map<string, string[]>();

@@ -29,14 +29,16 @@ export const WECHAT_STATES = {
 /** How far the clock is moved to expire an access token (WeChat's are 7200 s). */
 const EXPIRE_TOKEN_BY = '1d';
 
-interface AppView {
+/** A WeChat app as the mock lists it at `GET /__mock/apps`. */
+export interface WechatAppView {
   readonly appid: string;
   readonly secret: string;
   readonly kind: string;
   readonly callbackDomain: string | null;
 }
 
-async function findApp(http: TargetHttp, appid: string): Promise<AppView> {
+/** Finds an app (and its secret) through the mock's `GET /__mock/apps`. */
+export async function findWechatApp(http: TargetHttp, appid: string): Promise<WechatAppView> {
   const apps = fieldOf(await http.getMock('/__mock/apps'), 'apps');
   const app = Array.isArray(apps)
     ? (apps as unknown[]).find((entry) => fieldOf(entry, 'appid') === appid)
@@ -61,9 +63,9 @@ function defaultScope(kind: string): string {
 }
 
 /** Headless consent: a real, single-use code for the persona. */
-async function approve(
+export async function approveWechatApp(
   http: TargetHttp,
-  app: AppView,
+  app: WechatAppView,
   persona: string,
   scope: string | undefined,
 ): Promise<string> {
@@ -83,9 +85,9 @@ async function approve(
 }
 
 /** Exchanges a code at the real endpoint, as the auth server would. */
-async function exchange(
+export async function exchangeWechatCode(
   http: TargetHttp,
-  app: AppView,
+  app: WechatAppView,
   code: string,
 ): Promise<{ accessToken: string; openid: string }> {
   const answer = await http.request('GET', '/sns/oauth2/access_token', {
@@ -108,34 +110,34 @@ function optionalString(params: StateParams, name: string): string | undefined {
 /** The WeChat states reached through an idmock-compatible WeChat mock. */
 export function wechatMockStates(http: TargetHttp): StateTable {
   const authorise = async (params: StateParams): Promise<InjectedValues> => {
-    const app = await findApp(http, stringParam(params, 'appid'));
-    const code = await approve(
+    const app = await findWechatApp(http, stringParam(params, 'appid'));
+    const code = await approveWechatApp(
       http,
       app,
       stringParam(params, 'persona'),
       optionalString(params, 'scope'),
     );
-    return exchange(http, app, code);
+    return exchangeWechatCode(http, app, code);
   };
   return {
     [WECHAT_STATES.appExists]: {
       async setup(params) {
-        const app = await findApp(http, stringParam(params, 'appid'));
+        const app = await findWechatApp(http, stringParam(params, 'appid'));
         return { appid: app.appid, secret: app.secret };
       },
     },
     [WECHAT_STATES.unusedCode]: {
       async setup(params) {
-        const app = await findApp(http, stringParam(params, 'appid'));
-        const code = await approve(http, app, stringParam(params, 'persona'), undefined);
+        const app = await findWechatApp(http, stringParam(params, 'appid'));
+        const code = await approveWechatApp(http, app, stringParam(params, 'persona'), undefined);
         return { appid: app.appid, secret: app.secret, code };
       },
     },
     [WECHAT_STATES.usedCode]: {
       async setup(params) {
-        const app = await findApp(http, stringParam(params, 'appid'));
-        const code = await approve(http, app, stringParam(params, 'persona'), undefined);
-        await exchange(http, app, code);
+        const app = await findWechatApp(http, stringParam(params, 'appid'));
+        const code = await approveWechatApp(http, app, stringParam(params, 'persona'), undefined);
+        await exchangeWechatCode(http, app, code);
         return { appid: app.appid, secret: app.secret, code };
       },
     },

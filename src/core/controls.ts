@@ -10,7 +10,6 @@ import { isMockOnlyPath, playFaults, createFaultStore, type FaultStore } from '.
 import { json, type MockRequest, type MockResponse } from './http.js';
 import { safeEqual } from './ids.js';
 import { createJournal, DEFAULT_JOURNAL_LIMIT, type Journal } from './journal.js';
-import { paramLimitProblem } from './limits.js';
 import { MockApiError, renderMockApiError } from './mock-api.js';
 import { ProviderError } from './errors.js';
 import { findRoute, runRoute, type Route, type Service } from './router.js';
@@ -155,8 +154,6 @@ export async function dispatchWithControls<Ctx>(
     routeName = lookup.route.name;
     if (isMockOnlyPath(lookup.route.path)) {
       response = guard(req, controls, lookup.route.path) ?? (await runRoute(plain, lookup, req));
-    } else if (paramLimitProblem(req) !== undefined) {
-      response = plain.renderRouterError('bad-request', req);
     } else {
       const faults = controls.faults.take(lookup.route.name, req, plain);
       applied = faults.map((fault) => fault.id);

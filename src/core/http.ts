@@ -91,6 +91,25 @@ export function jsonp(value: unknown, status = 200): MockResponse {
   };
 }
 
+/** What may stand in a URL's query as given: RFC 3986 unreserved and sub-delims, `:@/?%`. */
+const URL_UNSAFE = /[^A-Za-z0-9\-._~!$'()*+,;=:@/?%]/gu;
+
+/**
+ * Percent-encodes the characters that cannot stand in a URL and leaves the rest as given, the way
+ * the providers echo `state` into a callback. It works on code points, so a character outside the
+ * BMP is encoded whole, and a lone surrogate (JSON input can carry one) becomes U+FFFD instead of
+ * making `encodeURIComponent` throw.
+ */
+export function encodeUrlUnsafe(value: string): string {
+  return value.replace(URL_UNSAFE, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return '%EF%BF%BD';
+    }
+  });
+}
+
 /** Reads a single parameter from the query string, then from a form or JSON body. */
 export function param(req: MockRequest, name: string): string | undefined {
   const fromQuery = req.query.get(name);

@@ -94,6 +94,18 @@ function cut(text: string, encoding: 'utf8' | 'base64'): JournalBody {
     : { text, encoding, truncated: false };
 }
 
+/**
+ * Header values cut like bodies: a form field can be echoed into a Location header (the `state` of
+ * a consent form), and the journal's memory bound must not depend on the senders' restraint.
+ */
+function cutHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    out[key] = value.length > JOURNAL_BODY_LIMIT ? value.slice(0, JOURNAL_BODY_LIMIT) : value;
+  }
+  return out;
+}
+
 function requestBody(body: RequestBody): JournalBody {
   switch (body.kind) {
     case 'none':
@@ -157,8 +169,12 @@ export function createJournal(limit = DEFAULT_JOURNAL_LIMIT): Journal {
         method: req.method,
         url: req.url.href,
         path: req.url.pathname,
-        request: { headers: { ...req.headers }, body: requestBody(req.body) },
-        response: { status: res.status, headers: { ...res.headers }, body: responseBody(res.body) },
+        request: { headers: cutHeaders(req.headers), body: requestBody(req.body) },
+        response: {
+          status: res.status,
+          headers: cutHeaders(res.headers),
+          body: responseBody(res.body),
+        },
         faults: [...input.faults],
         durationMs: Math.max(0, Date.now() - input.startedAt),
       };

@@ -142,7 +142,9 @@ function handshake(
       });
     });
     ws.on('error', (error) => {
-      fail(new IdmockSdkError(IDMOCK_SDK_UNREACHABLE, `${url}: ${error.message}`, { cause: error }));
+      fail(
+        new IdmockSdkError(IDMOCK_SDK_UNREACHABLE, `${url}: ${error.message}`, { cause: error }),
+      );
     });
     ws.on('close', (code, reason) => {
       fail(

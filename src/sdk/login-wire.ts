@@ -25,7 +25,10 @@ export const LOGIN_ERROR_TITLES = {
 } as const;
 
 /** The two numbers the seed gives: every 401's outer code, and an unbound unionId's inner code. */
-export const LOGIN_SEED_CODES = { unauthorized: 401906, invalidUsernameOrPassword: 401102 } as const;
+export const LOGIN_SEED_CODES = {
+  unauthorized: 401906,
+  invalidUsernameOrPassword: 401102,
+} as const;
 
 /** Form (a): a WeChat code from the QR login, with the website app's credentials. */
 export interface WechatCodeLogin {

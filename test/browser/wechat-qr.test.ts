@@ -19,8 +19,9 @@ import {
 /** The seeded website app whose registered callback domain is `localhost`. */
 const APP = { appid: 'wx1a2b3c4d5e6f7081', secret: '0f1e2d3c4b5a69788796a5b4c3d2e1f0' };
 
-// Short holds keep shutdown quick; the page re-polls on every 408 like the real one.
-const idmock = useIdmock({ services: ['wechat'], wechat: { longPollHoldSeconds: 3 } });
+// The page waits 2 s after each 408 before polling again, as the real one does, so a hold well
+// over a test step keeps a poll in flight and every scan shows at once. Stopping closes held polls.
+const idmock = useIdmock({ services: ['wechat'], wechat: { longPollHoldSeconds: 15 } });
 
 let browser: Browser | undefined;
 let callback: CallbackServer;

@@ -4,6 +4,7 @@
  * URLs the browser is sent to.
  */
 import { catalogueThrower } from '../../core/errors.js';
+import { encodeUrlUnsafe } from '../../core/http.js';
 import type { QqContext } from './context.js';
 import { QQ_PAGE_ERRORS } from './errors.js';
 import { issueAccessToken, issueCode } from './grants.js';
@@ -56,11 +57,9 @@ export function normaliseScope(scope: string | undefined): string {
   return scopes.length === 0 ? 'get_user_info' : scopes.join(',');
 }
 
-const URL_UNSAFE = /[^A-Za-z0-9\-._~!$'()*+,;=:@/?%]/g;
-
 /** state is echoed as received; only characters that cannot stand in a URL are percent-encoded. */
 function urlSafe(value: string): string {
-  return value.replace(URL_UNSAFE, (c) => encodeURIComponent(c));
+  return encodeUrlUnsafe(value);
 }
 
 /**

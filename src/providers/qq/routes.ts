@@ -33,6 +33,7 @@ export const QQ_ROUTES: readonly Route<QqContext>[] = Object.freeze([
   route<QqContext>('*', 'GET', '/__mock/apps', 'mock.apps', mock.listApps),
   route<QqContext>('*', 'GET', '/__mock/users', 'mock.users', mock.listUsers),
   route<QqContext>('*', 'POST', '/__mock/authorize', 'mock.authorize', mock.authorizeHeadless),
+  route<QqContext>('*', 'GET', '/__mock/grants', 'mock.grants', mock.listGrants),
   route<QqContext>('*', 'GET', '/__mock/auto-approve', 'mock.autoApproveGet', mock.getAutoApprove),
   route<QqContext>('*', 'POST', '/__mock/auto-approve', 'mock.autoApproveSet', mock.setAutoApprove),
 ]);

@@ -104,11 +104,16 @@ export function tokenBody(body: TokenBody, format: QqFormat): MockResponse {
   return { status: 200, headers: { 'content-type': TEXT_HTML }, body: text };
 }
 
-/** `/user/get_user_info` bodies: JSON served as `text/html; charset=utf-8` like the wiki sample. */
+/**
+ * `/user/get_user_info` bodies: JSON served as `text/html; charset=utf-8` like the wiki sample.
+ * A browser opening the URL renders it as HTML, and the decoder error echoes the request's
+ * `oauth_consumer_key`, so `<` and `>` are written `\u003c` and `\u003e` (as Go's
+ * `encoding/json` writes them): the same JSON to every parser, and no markup for a browser.
+ */
 export function openApiBody(body: UserInfoBody | OpenApiErrorBody): MockResponse {
   return {
     status: 200,
     headers: { 'content-type': 'text/html; charset=utf-8' },
-    body: JSON.stringify(body),
+    body: JSON.stringify(body).replace(/[<>]/g, (c) => (c === '<' ? '\\u003c' : '\\u003e')),
   };
 }

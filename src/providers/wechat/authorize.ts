@@ -3,6 +3,7 @@
  * `POST /__mock/authorize`, so every way of getting a code fails the same way.
  */
 import { catalogueThrower } from '../../core/errors.js';
+import { encodeUrlUnsafe } from '../../core/http.js';
 import type { WechatContext } from './context.js';
 import { WECHAT_PAGE_ERRORS } from './errors.js';
 import type { WechatApp } from './world.js';
@@ -95,15 +96,13 @@ export function validateMobileAuthorize(ctx: WechatContext, params: AuthorizePar
   return app;
 }
 
-const STATE_SAFE = /[^A-Za-z0-9\-._~!$'()*+,;=:@/?%]/g;
-
 /**
  * The URL the browser lands on: `redirect_uri` plus `code` and `state`, joined with `&` when the
  * redirect_uri already has a query, and `state` inserted as received (only characters that cannot
  * stand in a URL are percent-encoded).
  */
 export function callbackUrl(redirectUri: string, code: string | null, state: string): string {
-  const safeState = state.replace(STATE_SAFE, (c) => encodeURIComponent(c));
+  const safeState = encodeUrlUnsafe(state);
   const joiner = redirectUri.includes('?') ? '&' : '?';
   const codePart = code === null ? '' : `code=${code}&`;
   return `${redirectUri}${joiner}${codePart}state=${safeState}`;

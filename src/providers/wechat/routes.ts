@@ -70,6 +70,7 @@ export const WECHAT_ROUTES: readonly Route<WechatContext>[] = Object.freeze([
   route<WechatContext>('*', 'GET', '/__mock/apps', 'mock.apps', mock.listApps),
   route<WechatContext>('*', 'GET', '/__mock/users', 'mock.users', mock.listUsers),
   route<WechatContext>('*', 'POST', '/__mock/authorize', 'mock.authorize', mock.authorizeHeadless),
+  route<WechatContext>('*', 'GET', '/__mock/grants', 'mock.grants', mock.listGrants),
   route<WechatContext>('*', 'GET', '/__mock/qr', 'mock.qrList', mock.listQrSessions),
   route<WechatContext>('*', 'GET', '/__mock/qr/:uuid', 'mock.qrGet', mock.getQrSession),
   route<WechatContext>('*', 'POST', '/__mock/qr/:uuid/scan', 'mock.qrScan', mock.scanQr),

@@ -57,7 +57,7 @@ const PRESENT = '^\\S+$';
 
 /** The client with the API key the contract requires. */
 function client(url: string, apiKey: string | null = CONTRACT_LOGIN.apiKey): LoginClient {
-  return createLoginClient({ baseUrl: url, ...(apiKey === null ? {} : { apiKey }), fetch: async (input, init) => { try { const r = await fetch(input, init); if (r.status >= 500) console.error('FETCH 5xx', input, r.status, await r.clone().text()); return r; } catch (e) { console.error('FETCH FAIL', input, e, (e as Error).cause); throw e; } } });
+  return createLoginClient({ baseUrl: url, ...(apiKey === null ? {} : { apiKey }) });
 }
 
 const withApiKey = { 'Api-Key': CONTRACT_LOGIN.apiKey, 'Content-Type': 'application/json' };
@@ -95,7 +95,12 @@ function unauthorized(error: object): object {
 
 /** A 400 or 409 envelope: the title exact, its placeholder number by type. */
 function outer(title: string, error: object): object {
-  return { code: integer(400800), title, detail: string('The request is invalid'), errors: [error] };
+  return {
+    code: integer(400800),
+    title,
+    detail: string('The request is invalid'),
+    errors: [error],
+  };
 }
 
 function expectToken(result: Awaited<ReturnType<LoginClient['loginWithSms']>>): void {
@@ -107,7 +112,7 @@ function expectToken(result: Awaited<ReturnType<LoginClient['loginWithSms']>>): 
 }
 
 describe('POST /v1/auth/login, form (a): the WeChat QR code', () => {
-  const codeBody = (code: unknown) => ({ appId: APP.appid, secret: APP.secret, code });
+  const codeBody = <T>(code: T) => ({ appId: APP.appid, secret: APP.secret, code });
 
   it('answers a registered WeChat user with a bearer token', async () => {
     await pact
@@ -115,9 +120,7 @@ describe('POST /v1/auth/login, form (a): the WeChat QR code', () => {
       .given(LOGIN_STATES.registeredCode, USER_X)
       .uponReceiving('a QR login of a registered WeChat user')
       .withRequest('POST', '/v1/auth/login', (request) =>
-        request
-          .headers(withApiKey)
-          .jsonBody(codeBody(fromProviderState('${code}', EXAMPLE.code))),
+        request.headers(withApiKey).jsonBody(codeBody(fromProviderState('${code}', EXAMPLE.code))),
       )
       .willRespondWith(200, (response) => response.jsonBody(TOKEN_BODY))
       .executeTest(async (mock) => {
@@ -131,9 +134,7 @@ describe('POST /v1/auth/login, form (a): the WeChat QR code', () => {
       .given(LOGIN_STATES.unregisteredCode, USER_X)
       .uponReceiving('a QR login of an unregistered WeChat user')
       .withRequest('POST', '/v1/auth/login', (request) =>
-        request
-          .headers(withApiKey)
-          .jsonBody(codeBody(fromProviderState('${code}', EXAMPLE.code))),
+        request.headers(withApiKey).jsonBody(codeBody(fromProviderState('${code}', EXAMPLE.code))),
       )
       .willRespondWith(401, (response) =>
         response.jsonBody(

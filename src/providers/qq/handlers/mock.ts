@@ -8,6 +8,7 @@ import { MockApiError, parseMockBody } from '../../../core/mock-api.js';
 import { grantConsent, validateAuthorize } from '../authorize.js';
 import type { QqContext } from '../context.js';
 import { pageErrorText, type QqPageErrorSpec } from '../errors.js';
+import type { QqGrant } from '../state.js';
 import type { QqUser } from '../world.js';
 
 /** `GET /__mock/apps`: apps with their ids and secrets, for scripts. */
@@ -96,6 +97,88 @@ export function authorizeHeadless(req: MockRequest, ctx: QqContext): MockRespons
     }
     throw error;
   }
+}
+
+const grantsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/**
+ * The newest `limit` records that pass `live`, newest first, and how many pass in all; one pass
+ * with a ring buffer, so a full store (100 000 records) costs no large copy.
+ */
+function newestLive<T>(
+  records: Iterable<T>,
+  live: (record: T) => boolean,
+  limit: number,
+): { total: number; items: T[] } {
+  const ring: T[] = [];
+  let total = 0;
+  for (const record of records) {
+    if (!live(record)) continue;
+    ring[total % limit] = record;
+    total++;
+  }
+  const items: T[] = [];
+  for (let i = total - 1; i >= Math.max(0, total - limit); i--) {
+    const record = ring[i % limit];
+    if (record !== undefined) items.push(record);
+  }
+  return { total, items };
+}
+
+/**
+ * `GET /__mock/grants[?limit=100]`: the codes and tokens still usable on the mock clock (unused,
+ * unexpired codes and refresh tokens; unexpired access tokens), newest first, each with
+ * `expiresInSeconds`.
+ */
+export function listGrants(req: MockRequest, ctx: QqContext): MockResponse {
+  const parsed = grantsQuery.safeParse(Object.fromEntries(req.query));
+  if (!parsed.success) {
+    throw new MockApiError(
+      400,
+      'invalid_query',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  }
+  const { limit } = parsed.data;
+  const now = ctx.clock.now();
+  const grant = (record: QqGrant & { readonly expiresAt: number }) => ({
+    clientId: record.clientId,
+    personaId: record.personaId,
+    openid: ctx.world.openid(record.personaId, record.clientId),
+    scope: record.scope,
+    expiresAt: new Date(record.expiresAt).toISOString(),
+    expiresInSeconds: Math.ceil((record.expiresAt - now) / 1000),
+  });
+  const list = <T extends QqGrant & { readonly expiresAt: number }>(
+    records: Iterable<T>,
+    live: (record: T) => boolean,
+    view: (record: T) => Record<string, unknown>,
+  ) => {
+    const { total, items } = newestLive(records, live, limit);
+    return { total, items: items.map((record) => ({ ...view(record), ...grant(record) })) };
+  };
+  return json({
+    now: new Date(now).toISOString(),
+    epochMs: now,
+    limit,
+    codes: list(
+      ctx.state.codes.values(),
+      (code) => !code.used && code.expiresAt > now,
+      (code) => ({ code: code.code, redirectUri: code.redirectUri }),
+    ),
+    accessTokens: list(
+      ctx.state.accessTokens.values(),
+      (token) => token.expiresAt > now,
+      (token) => ({ token: token.token }),
+    ),
+    refreshTokens: list(
+      ctx.state.refreshTokens.values(),
+      (token) => !token.used && token.expiresAt > now,
+      (token) => ({ refreshToken: token.refreshToken }),
+    ),
+  });
 }
 
 /** `GET /__mock/auto-approve` */

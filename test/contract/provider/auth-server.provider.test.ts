@@ -1,0 +1,69 @@
+/**
+ * Provider verification: the reference auth server (provider `idmock-auth-server`) against the
+ * contracts its two consumers wrote, `contracts/idmock-sdk-idmock-auth-server.json` (connect API)
+ * and `contracts/idmock-login-client-idmock-auth-server.json` (login API).
+ *
+ * All three services run in this process on free ports, the auth server calling its sibling WeChat
+ * and QQ mocks, as `idmock start` runs them. The harness (`verifyTarget`) drives the same mocks to
+ * make real tokens and codes for fresh users, and brings every state about through the server's
+ * public API with the reference SDK: device sign-ins, registrations, a connect that links a
+ * profile, a QR login that answers a unionCode, SMS codes read from the server's `/__mock/sms`.
+ * The world has many generated personas so that every user a state names is a new one.
+ */
+import '../support/pact-env.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CONNECT_STATES,
+  LOGIN_STATES,
+  writeHarnessWorld,
+} from '../../../src/contract/auth-server/index.js';
+import {
+  CONTRACT_PARTIES,
+  contractFileName,
+  contractPath,
+} from '../../../src/contract/contracts.js';
+import { readContract } from '../../../src/contract/pact-file.js';
+import { verifyTarget } from '../../../src/contract/verify.js';
+import { startIdmock, type RunningIdmock } from '../../../src/runtime/start.js';
+
+const CONTRACTS = {
+  connect: contractPath(contractFileName(CONTRACT_PARTIES.sdk, CONTRACT_PARTIES.authServer)),
+  login: contractPath(contractFileName(CONTRACT_PARTIES.loginClient, CONTRACT_PARTIES.authServer)),
+};
+
+describe('auth server as provider of idmock-sdk and idmock-login-client', () => {
+  const world = writeHarnessWorld();
+  let idmock: RunningIdmock;
+
+  beforeAll(async () => {
+    idmock = await startIdmock({ worldDir: world.dir });
+  });
+
+  afterAll(async () => {
+    await idmock.stop();
+    world.remove();
+  });
+
+  it.each([
+    { contract: CONTRACTS.connect, states: CONNECT_STATES },
+    { contract: CONTRACTS.login, states: LOGIN_STATES },
+  ])('has a state handler for every provider state in $contract', async ({ contract, states }) => {
+    const parsed = await readContract(contract);
+    const used = new Set(parsed.interactions.flatMap((i) => i.states.map((s) => s.name)));
+    expect([...used].sort()).toEqual(Object.values(states).sort());
+  });
+
+  it('honours every interaction of both contracts', async () => {
+    const result = await verifyTarget({
+      target: 'auth-server',
+      baseUrl: idmock.urls.auth ?? '',
+      providers: { wechatUrl: idmock.urls.wechat ?? '', qqUrl: idmock.urls.qq ?? '' },
+      print: () => undefined,
+    });
+    expect(result.failures, result.report).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.states).toBe('harness');
+    expect(result.report).toMatch(/: all \d+ interactions passed/);
+    expect(result.passed).toBe(true);
+  }, 180_000);
+});

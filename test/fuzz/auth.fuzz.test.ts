@@ -1,0 +1,7 @@
+/**
+ * Fuzz of the auth service through `dispatch`: see `support.ts` for what every answer must
+ * satisfy, and `endpoints.ts` for how the cases are generated.
+ */
+import { fuzzService } from './endpoints.js';
+
+fuzzService('auth');
