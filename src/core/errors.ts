@@ -41,7 +41,11 @@ export class ProviderError<Spec = unknown> extends Error {
   readonly detail: Readonly<Record<string, string>>;
 
   constructor(key: string, spec: Spec, detail: Record<string, string> = {}) {
+    // An expected answer, not a fault: skip the stack trace, which costs more than the request.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`provider error ${key}`);
+    Error.stackTraceLimit = limit;
     this.name = 'ProviderError';
     this.key = key;
     this.spec = spec;

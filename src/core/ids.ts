@@ -26,9 +26,31 @@ export interface IdsOptions {
   random?: (n: number) => Buffer;
 }
 
+/**
+ * CSPRNG bytes served from a pool refilled 4 KiB at a time: the same source as `randomBytes(n)`,
+ * without a call into OpenSSL for every token, code and rid.
+ */
+function pooledRandom(): (n: number) => Buffer {
+  const POOL = 4096;
+  let pool = randomBytes(POOL);
+  let offset = 0;
+  return (n) => {
+    if (n > POOL) return randomBytes(n);
+    if (offset + n > POOL) {
+      pool = randomBytes(POOL);
+      offset = 0;
+    }
+    const out = Buffer.from(pool.subarray(offset, offset + n));
+    // Served bytes are wiped from the pool so no copy of a secret outlives its use there.
+    pool.fill(0, offset, offset + n);
+    offset += n;
+    return out;
+  };
+}
+
 /** Creates an id source for one mock instance. */
 export function createIds(options: IdsOptions): Ids {
-  const random = options.random ?? ((n: number) => randomBytes(n));
+  const random = options.random ?? pooledRandom();
   return {
     derive(label, ...parts) {
       const mac = createHmac('sha256', options.seed);
@@ -49,6 +71,25 @@ export function createIds(options: IdsOptions): Ids {
         .replace(BASE64URL, (c) => (c === '+' ? '-' : c === '/' ? '_' : ''))
         .slice(0, chars);
     },
+  };
+}
+
+/**
+ * Memoises a derivation of world ids. Only for inputs drawn from the loaded world (persona ids,
+ * appids), whose count is bounded: it spares an HMAC on every request that names an openid.
+ */
+export function memoizeDerivation(
+  derive: (label: string, ...parts: string[]) => string,
+): (label: string, ...parts: string[]) => string {
+  const cache = new Map<string, string>();
+  return (label, ...parts) => {
+    const key = [label, ...parts].join('\u0000');
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = derive(label, ...parts);
+      cache.set(key, value);
+    }
+    return value;
   };
 }
 

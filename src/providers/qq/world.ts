@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { IDMOCK_INVALID_WORLD, IdmockError } from '../../core/errors.js';
-import type { Ids } from '../../core/ids.js';
+import { memoizeDerivation, type Ids } from '../../core/ids.js';
 import type { Persona, QqProfile } from '../../core/world.js';
 
 function isCallbackUrl(value: string): boolean {
@@ -101,12 +101,13 @@ export function buildQqWorld(
       `qq/seed.json is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`,
     );
   }
-  const hex32 = (label: string, ...parts: string[]): string =>
+  const hex32 = memoizeDerivation((label, ...parts) =>
     ids
       .derive(label, ...parts)
       .toString('hex')
       .slice(0, 32)
-      .toUpperCase();
+      .toUpperCase(),
+  );
   const users: QqUser[] = [];
   for (const persona of personas) {
     if (persona.qq !== null) users.push({ persona, profile: persona.qq });

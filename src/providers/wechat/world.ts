@@ -3,7 +3,7 @@
  * openid is derived per (persona, appid); unionid per (persona, open-platform account).
  */
 import { z } from 'zod';
-import type { Ids } from '../../core/ids.js';
+import { memoizeDerivation, type Ids } from '../../core/ids.js';
 import { IDMOCK_INVALID_WORLD, IdmockError } from '../../core/errors.js';
 import type { Persona } from '../../core/world.js';
 
@@ -83,11 +83,13 @@ export function buildWechatWorld(
       `wechat/seed.json is invalid (${problems.length} problems):\n  ${problems.join('\n  ')}`,
     );
   }
-  const derive28 = (label: string, ...parts: string[]): string =>
-    `o${ids
-      .derive(label, ...parts)
-      .toString('base64url')
-      .slice(0, 27)}`;
+  const derive28 = memoizeDerivation(
+    (label, ...parts) =>
+      `o${ids
+        .derive(label, ...parts)
+        .toString('base64url')
+        .slice(0, 27)}`,
+  );
   const users = personas
     .filter((persona) => persona.wechat)
     .map((persona) => ({

@@ -1,7 +1,6 @@
 /**
  * Website QR login: the desktop page, its QR image, the long-poll, and the phone's confirm page.
  */
-import QRCode from 'qrcode';
 import {
   bytes,
   html as htmlResponse,
@@ -123,6 +122,8 @@ export async function getQrImage(
   const uuid = params['uuid'] ?? '';
   if (!ctx.state.qrSessions.has(uuid)) return text('', 'text/plain', 404);
   const target = `${req.url.origin}/connect/confirm?uuid=${encodeURIComponent(uuid)}`;
+  // Loaded on first use: qrcode costs ~10 MB and start-up time that API-only users never need.
+  const { default: QRCode } = await import('qrcode');
   const png = await QRCode.toBuffer(target, { type: 'png', width: 280, margin: 1 });
   return bytes(png, 'image/png');
 }
