@@ -103,7 +103,6 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      console.error('SDKDEBUG', error, (error as Error).cause);
       const reason = failureReason(error);
       throw new IdmockSdkError(
         reason === 'no answer in time' ? IDMOCK_SDK_TIMEOUT : IDMOCK_SDK_UNREACHABLE,
@@ -112,7 +111,6 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       );
     }
     const text = await response.text();
-    if (response.status >= 500) console.error('SDKDEBUG5xx', response.status, text);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -86,7 +86,6 @@ export function createLoginClient(options: LoginClientOptions): LoginClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      console.error('SDKDEBUG', error, (error as Error).cause);
       const reason = failureReason(error);
       throw new IdmockSdkError(
         reason === 'no answer in time' ? IDMOCK_SDK_TIMEOUT : IDMOCK_SDK_UNREACHABLE,
@@ -95,7 +94,6 @@ export function createLoginClient(options: LoginClientOptions): LoginClient {
       );
     }
     const text = await response.text();
-    if (response.status >= 500) console.error('SDKDEBUG5xx', response.status, text);
     let json: unknown;
     try {
       json = JSON.parse(text);

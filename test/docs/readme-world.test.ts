@@ -3,7 +3,7 @@
  * endpoint each service serves is in the endpoint table, every scenario preset is described, and
  * the ids and secrets of the seeded world that scripts copy from the README are the real ones.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_ROUTES } from '../../src/core/control-routes.js';
@@ -98,5 +98,24 @@ describe('the README world', () => {
       .map((file) => file.replace(/\.json$/, ''));
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(scenarios).toContain(`| \`${name}\``);
+  });
+});
+
+describe('the README links', () => {
+  it('link every decision record in docs/decisions/', () => {
+    const readme = readReadme();
+    const records = readdirSync(join(ROOT, 'docs', 'decisions')).filter((file) =>
+      file.endsWith('.md'),
+    );
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) expect(readme).toContain(`(docs/decisions/${record})`);
+  });
+
+  it('point at files that exist', () => {
+    const readme = readReadme();
+    const targets = [...readme.matchAll(/\]\(((?:docs|contracts|src|test)\/[^)#]+)\)/g)].map(
+      (match) => match[1] ?? '',
+    );
+    for (const target of targets) expect(existsSync(join(ROOT, target)), target).toBe(true);
   });
 });

@@ -129,7 +129,10 @@ export type GrantKind = 'code' | 'access_token' | 'refresh_token' | 'bearer' | '
 export interface GrantView {
   readonly service: ServiceName;
   readonly kind: GrantKind;
-  /** The first characters only: the dashboard never shows a whole secret. */
+  /**
+   * The first characters only: the grant lists never show a whole code or token (the journal
+   * shows requests as they were received).
+   */
   readonly hint: string | null;
   /** The app (appid, client_id) or, for the auth server, the API key's name. */
   readonly app: string;

@@ -24,19 +24,8 @@ import { DASHBOARD_SCRIPT } from './script.js';
 import { DASHBOARD_STYLE } from './style.js';
 
 /** The parts of the page the script refreshes, by their `data-live` name. */
-export const LIVE_SECTIONS = [
-  'clock',
-  'services',
-  'players',
-  'accounts',
-  'qr',
-  'sms',
-  'grants',
-  'world',
-] as const;
-
-/** One refreshable part of the page. */
-export type LiveSection = (typeof LIVE_SECTIONS)[number];
+export type LiveSection =
+  'clock' | 'services' | 'players' | 'accounts' | 'qr' | 'sms' | 'grants' | 'world';
 
 /** Grants listed per service and kind before "n more". */
 const GRANTS_PER_GROUP = 6;
@@ -56,11 +45,14 @@ function time(iso: string, format: 'time' | 'datetime'): SafeHtml {
   return html`<time datetime="${iso}" data-format="${format}">${fallback}</time>`;
 }
 
-/** A secret's start, with the whole value as a tooltip when it is no secret (ids). */
-function id(value: string, full = false): SafeHtml {
-  return full
-    ? html`<span class="mono">${value}</span>`
-    : html`<span class="mono" title="${value}">${hintOf(value)}</span>`;
+/** An id, whole. */
+function mono(value: string): SafeHtml {
+  return html`<span class="mono">${value}</span>`;
+}
+
+/** A long external id (openid, unionid) cut to its start, whole in the tooltip. */
+function shortId(value: string): SafeHtml {
+  return html`<span class="mono" title="${value}">${hintOf(value)}</span>`;
 }
 
 function remaining(seconds: number, lang: DashboardLang): SafeHtml {
@@ -86,7 +78,7 @@ function serviceBadge(t: DashboardText, service: ServiceName): SafeHtml {
 /** A name above its id (ids are shown whole: they are no secrets). */
 function nameAndId(name: string | null, value: string): SafeHtml {
   return html`<div class="who">
-    ${name === null || name === '' ? '' : html`<span>${name}</span>`} ${id(value, true)}
+    ${name === null || name === '' ? '' : html`<span>${name}</span>`} ${mono(value)}
   </div>`;
 }
 
@@ -124,7 +116,7 @@ function renderServices(model: DashboardModel, t: DashboardText): SafeHtml {
 function identity(link: IdentityView): SafeHtml {
   const css = link.system === 'WC' ? 'wc' : 'qq';
   return html`<div class="ident" data-system="${link.system}">
-    <span class="badge ${css}">${link.system}</span> ${id(link.externalId)}
+    <span class="badge ${css}">${link.system}</span> ${shortId(link.externalId)}
     ${link.nickname === null ? '' : html`<span class="muted">${link.nickname}</span>`}
   </div>`;
 }
@@ -176,7 +168,7 @@ function accountRow(t: DashboardText, account: AccountView): SafeHtml {
   const binding =
     account.unionId !== null
       ? html`<div class="ident" data-system="WC">
-          <span class="badge wc">WC</span> ${id(account.unionId)}
+          <span class="badge wc">WC</span> ${shortId(account.unionId)}
           ${account.nickname === null ? '' : html`<span class="muted">${account.nickname}</span>`}
         </div>`
       : account.pendingPersona !== null
@@ -215,7 +207,7 @@ const FINAL_QR = new Set(['delivered', 'expired']);
 
 function qrRow(t: DashboardText, lang: DashboardLang, session: QrSessionView): SafeHtml {
   return html`<tr data-qr-uuid="${session.uuid}" data-status="${session.status}">
-    <td>${id(session.uuid, true)}</td>
+    <td>${mono(session.uuid)}</td>
     <td>${nameAndId(session.appName, session.appid)}</td>
     <td>
       <span class="badge qr-${session.status}"

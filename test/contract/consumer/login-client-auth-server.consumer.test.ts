@@ -26,6 +26,7 @@ import { LOGIN_STATES } from '../../../src/contract/auth-server/states.js';
 import { CONTRACT_LOGIN } from '../../../src/contract/auth-server/world.js';
 import { createLoginClient, unionPairOf, type LoginClient } from '../../../src/sdk/index.js';
 import { contractOutput } from '../support/contract-file.js';
+import { freshConnectionFetch } from '../support/fresh-connection-fetch.js';
 
 const { fromProviderState, integer, regex, string } = MatchersV3;
 
@@ -57,7 +58,11 @@ const PRESENT = '^\\S+$';
 
 /** The client with the API key the contract requires. */
 function client(url: string, apiKey: string | null = CONTRACT_LOGIN.apiKey): LoginClient {
-  return createLoginClient({ baseUrl: url, ...(apiKey === null ? {} : { apiKey }) });
+  return createLoginClient({
+    baseUrl: url,
+    fetch: freshConnectionFetch,
+    ...(apiKey === null ? {} : { apiKey }),
+  });
 }
 
 const withApiKey = { 'Api-Key': CONTRACT_LOGIN.apiKey, 'Content-Type': 'application/json' };

@@ -40,6 +40,7 @@ import {
   type ConnectClient,
 } from '../../../src/sdk/index.js';
 import { contractOutput } from '../support/contract-file.js';
+import { freshConnectionFetch } from '../support/fresh-connection-fetch.js';
 
 const { boolean, fromProviderState, like, regex, string } = MatchersV3;
 
@@ -98,6 +99,7 @@ function sdk(
     credential: credential.name,
     secret: credential.secret,
     requestIds: () => requestId,
+    fetch: freshConnectionFetch,
     ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
   });
 }
@@ -756,7 +758,11 @@ describe.each([
       )
       .executeTest(async (mock) => {
         const client = sdk(mock.url, id, row.caller ? { authToken: EXAMPLE.callerToken } : {});
-        const response = await provider.connect(client, row.flags);
+        let response: AuthenticationResponse;
+        try {
+          response = await provider.connect(client, row.flags);
+        } catch (e) { console.error('THREW', process.pid, mock.url, id, e, (e as Error).cause); throw e; }
+        console.error('GOT', process.pid, mock.url, id, JSON.stringify(response).slice(0, 200));
         if ('error' in expected) {
           expect(response.error).toEqual(expected.error);
           // A failure never moves the caller: the SDK keeps acting as P0.
