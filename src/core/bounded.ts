@@ -45,3 +45,27 @@ export function setBounded<K, V>(
   }
   map.set(key, value);
 }
+
+/**
+ * The newest `limit` records that pass `matches`, newest first, and how many pass in all; one pass
+ * with a ring buffer, so a full store (100 000 records) costs no large copy.
+ */
+export function newestMatching<T>(
+  records: Iterable<T>,
+  matches: (record: T) => boolean,
+  limit: number,
+): { total: number; items: T[] } {
+  const ring: T[] = [];
+  let total = 0;
+  for (const record of records) {
+    if (!matches(record)) continue;
+    ring[total % limit] = record;
+    total++;
+  }
+  const items: T[] = [];
+  for (let i = total - 1; i >= Math.max(0, total - limit); i--) {
+    const record = ring[i % limit];
+    if (record !== undefined) items.push(record);
+  }
+  return { total, items };
+}

@@ -129,7 +129,15 @@ async function runControl(
 }
 
 /** Routes whose calls are not journalled: reading or clearing the journal must not change it. */
-const UNJOURNALLED = new Set(['mock.journal', 'mock.journalClear']);
+// The dashboard polls these every second; journalling them would push real traffic out.
+const UNJOURNALLED = new Set([
+  'mock.journal',
+  'mock.journalClear',
+  'mock.dashboard',
+  'mock.dashboardJson',
+  'mock.grants',
+  'mock.qrList',
+]);
 
 /**
  * The controlled pipeline behind `dispatch`: the service's own routes (admin guard on mock-only

@@ -73,7 +73,8 @@ export const SERVICE_BUILDERS: Partial<Record<ServiceName, ServiceBuilder>> = {
     });
     const attachServer = (server: Server): (() => Promise<void>) =>
       attachWebSocket(server, (url) => auth.acceptSocket(url));
-    return { ...auth, attachServer } as unknown as Service;
+    // The same object, not a copy: controls attached to it stay visible to the auth server itself.
+    return Object.assign(auth, { attachServer }) as unknown as Service;
   },
 };
 

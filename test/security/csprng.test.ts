@@ -1,13 +1,14 @@
 /**
  * Codes, tokens, unionCodes and authTokens come from the CSPRNG and carry at least 128 random
  * bits. Three checks, each failing if its protection goes:
- * - the default id source is `node:crypto`'s `randomBytes` (a spy counts its calls per mint);
+ * - the default id source is `node:crypto`'s `randomBytes`: with it replaced, the services mint
+ *   exactly what the replacement yields;
  * - every secret is a function of the id source alone: two worlds fed the same bytes mint the
  *   same secrets, so nothing (`Math.random`, the time, a counter) sneaks in beside it;
  * - a few hundred secrets of each kind are distinct, and their format carries ≥ 128 bits.
  */
 import * as crypto from 'node:crypto';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIds } from '../../src/core/ids.js';
 import { seededRandom } from '../fuzz/support.js';
 import { createInProcessWorld, type InProcessWorld } from '../fuzz/world.js';
@@ -21,24 +22,29 @@ vi.mock('node:crypto', async (importOriginal) => {
 const SAMPLES = 300;
 
 describe('the id source', () => {
+  const randomBytes = vi.mocked(crypto.randomBytes);
+  const real = randomBytes.getMockImplementation()!;
+  afterEach(() => {
+    randomBytes.mockImplementation(real);
+  });
+
   it('draws random bytes from node:crypto by default', () => {
-    const randomBytes = vi.mocked(crypto.randomBytes);
-    randomBytes.mockClear();
+    randomBytes.mockImplementation(((n: number) => Buffer.alloc(n, 0xab)));
     const ids = createIds({ seed: 'any' });
-    ids.random(16);
-    ids.hex(32);
-    ids.base64url(43);
-    expect(randomBytes).toHaveBeenCalledTimes(3);
+    expect(ids.hex(8)).toBe('abababab');
+    expect(ids.random(5000)).toEqual(Buffer.alloc(5000, 0xab));
+    expect(randomBytes).toHaveBeenCalled();
   });
 
   it('is what the services mint from when no test overrides it', async () => {
-    const world = await createInProcessWorld();
-    const randomBytes = vi.mocked(crypto.randomBytes);
-    randomBytes.mockClear();
-    await mintAll(world);
-    const drawn = randomBytes.mock.calls.reduce((sum, [n]) => sum + Number(n), 0);
-    // Nine secrets of at least 16 random bytes each.
-    expect(drawn).toBeGreaterThanOrEqual(9 * 16);
+    const mintWith = async (seed: number) => {
+      randomBytes.mockImplementation(seededRandom(seed));
+      return mintAll(await createInProcessWorld());
+    };
+    const first = await mintWith(7);
+    expect(await mintWith(7)).toEqual(first);
+    const other = await mintWith(8);
+    for (const kind of SECRET_KINDS) expect(other[kind]).not.toBe(first[kind]);
   });
 });
 

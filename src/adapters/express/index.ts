@@ -48,6 +48,7 @@ export function createServiceRouter(
       let body = bodyFromExpress(req);
       if (body === undefined) {
         const raw = await readBody(req, limit);
+        if (raw === null) return;
         if (raw === undefined) {
           const mock = toMockRequest(req, { kind: 'none' }, controller.signal, baseOf(req));
           writeResponse(res, service.renderRouterError('payload-too-large', mock));

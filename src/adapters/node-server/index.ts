@@ -95,8 +95,15 @@ function createInFlight(): InFlight {
   };
 }
 
-/** Reads a body up to a limit; resolves `undefined` when the limit is exceeded. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+/**
+ * Reads a body up to a limit; resolves `undefined` when the limit is exceeded, and `null` when the
+ * client went away (or was cut off by a timeout) before the body ended: such a request is never
+ * dispatched, since acting on half a request the client abandoned could change state for nobody.
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+): Promise<Uint8Array | undefined | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -116,7 +123,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
       done = true;
     });
     req.on('error', () => {
-      if (!done) resolve(new Uint8Array());
+      if (!done) resolve(null);
+      done = true;
+    });
+    req.on('close', () => {
+      if (!done) resolve(req.complete ? Buffer.concat(chunks) : null);
       done = true;
     });
   });
@@ -190,6 +201,7 @@ function handlerWith(
     const controller = inFlight.begin(res);
     void (async () => {
       const raw = await readBody(req, limit);
+      if (raw === null) return;
       const head = req.method === 'HEAD';
       if (raw === undefined) {
         const mock = toMockRequest(req, { kind: 'none' }, controller.signal);
@@ -297,6 +309,8 @@ export async function listen(
       keepAliveTimeout: timeouts.keepAliveMs,
       // How often Node looks for requests past their timeouts (its default is every 30 s).
       connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+      // Node would answer a missing Host with its own bare 400; routing here never needs one.
+      requireHostHeader: false,
     },
     handlerWith(service, options, inFlight),
   );

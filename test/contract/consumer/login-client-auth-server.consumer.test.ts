@@ -26,7 +26,7 @@ import { LOGIN_STATES } from '../../../src/contract/auth-server/states.js';
 import { CONTRACT_LOGIN } from '../../../src/contract/auth-server/world.js';
 import { createLoginClient, unionPairOf, type LoginClient } from '../../../src/sdk/index.js';
 import { contractOutput } from '../support/contract-file.js';
-import { freshConnectionFetch } from '../support/fresh-connection-fetch.js';
+import { settled } from '../support/mock-server-settled.js';
 
 const { fromProviderState, integer, regex, string } = MatchersV3;
 
@@ -58,11 +58,7 @@ const PRESENT = '^\\S+$';
 
 /** The client with the API key the contract requires. */
 function client(url: string, apiKey: string | null = CONTRACT_LOGIN.apiKey): LoginClient {
-  return createLoginClient({
-    baseUrl: url,
-    fetch: freshConnectionFetch,
-    ...(apiKey === null ? {} : { apiKey }),
-  });
+  return createLoginClient({ baseUrl: url, ...(apiKey === null ? {} : { apiKey }) });
 }
 
 const withApiKey = { 'Api-Key': CONTRACT_LOGIN.apiKey, 'Content-Type': 'application/json' };
@@ -128,9 +124,11 @@ describe('POST /v1/auth/login, form (a): the WeChat QR code', () => {
         request.headers(withApiKey).jsonBody(codeBody(fromProviderState('${code}', EXAMPLE.code))),
       )
       .willRespondWith(200, (response) => response.jsonBody(TOKEN_BODY))
-      .executeTest(async (mock) => {
-        expectToken(await client(mock.url).loginWithWechatCode(codeBody(EXAMPLE.code)));
-      });
+      .executeTest(
+        settled(async (mock) => {
+          expectToken(await client(mock.url).loginWithWechatCode(codeBody(EXAMPLE.code)));
+        }),
+      );
   });
 
   it('answers an unregistered WeChat user with 401 401102 and a unionCode in meta', async () => {
@@ -154,14 +152,16 @@ describe('POST /v1/auth/login, form (a): the WeChat QR code', () => {
           ),
         ),
       )
-      .executeTest(async (mock) => {
-        const result = await client(mock.url).loginWithWechatCode(codeBody(EXAMPLE.code));
-        expect(result.status).toBe(401);
-        expect(unionPairOf(result)).toEqual({
-          unionId: EXAMPLE.unionId,
-          unionCode: EXAMPLE.unionCode,
-        });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const result = await client(mock.url).loginWithWechatCode(codeBody(EXAMPLE.code));
+          expect(result.status).toBe(401);
+          expect(unionPairOf(result)).toEqual({
+            unionId: EXAMPLE.unionId,
+            unionCode: EXAMPLE.unionCode,
+          });
+        }),
+      );
   });
 
   it.each([
@@ -188,12 +188,14 @@ describe('POST /v1/auth/login, form (a): the WeChat QR code', () => {
       .willRespondWith(401, (response) =>
         response.jsonBody(unauthorized(inner('INVALID_AUTH_CODE', 'code'))),
       )
-      .executeTest(async (mock) => {
-        const plain = typeof code === 'string' ? code : EXAMPLE.code;
-        const result = await client(mock.url).loginWithWechatCode(codeBody(plain));
-        expect(result.ok).toBe(false);
-        expect(result.ok ? undefined : result.body.errors[0]?.title).toBe('INVALID_AUTH_CODE');
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const plain = typeof code === 'string' ? code : EXAMPLE.code;
+          const result = await client(mock.url).loginWithWechatCode(codeBody(plain));
+          expect(result.ok).toBe(false);
+          expect(result.ok ? undefined : result.body.errors[0]?.title).toBe('INVALID_AUTH_CODE');
+        }),
+      );
   });
 
   it('refuses a wrong app secret with INVALID_APP_CREDENTIALS', async () => {
@@ -207,10 +209,12 @@ describe('POST /v1/auth/login, form (a): the WeChat QR code', () => {
       .willRespondWith(401, (response) =>
         response.jsonBody(unauthorized(inner('INVALID_APP_CREDENTIALS', 'appId'))),
       )
-      .executeTest(async (mock) => {
-        const result = await client(mock.url).loginWithWechatCode(body);
-        expect(result.ok ? undefined : result.body.errors[0]?.source).toBe('appId');
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const result = await client(mock.url).loginWithWechatCode(body);
+          expect(result.ok ? undefined : result.body.errors[0]?.source).toBe('appId');
+        }),
+      );
   });
 
   it.each([
@@ -236,10 +240,12 @@ describe('POST /v1/auth/login, form (a): the WeChat QR code', () => {
       .willRespondWith(401, (response) =>
         response.jsonBody(unauthorized(inner('INVALID_API_KEY', 'Api-Key'))),
       )
-      .executeTest(async (mock) => {
-        const result = await client(mock.url, apiKey ?? null).loginWithWechatCode(body);
-        expect(result.ok ? undefined : result.body.errors[0]?.title).toBe('INVALID_API_KEY');
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const result = await client(mock.url, apiKey ?? null).loginWithWechatCode(body);
+          expect(result.ok ? undefined : result.body.errors[0]?.title).toBe('INVALID_API_KEY');
+        }),
+      );
   });
 
   it('reports a missing code as 400 VALIDATION_ERROR, REQUIRED', async () => {
@@ -252,14 +258,16 @@ describe('POST /v1/auth/login, form (a): the WeChat QR code', () => {
       .willRespondWith(400, (response) =>
         response.jsonBody(outer('VALIDATION_ERROR', inner('REQUIRED', 'code'))),
       )
-      .executeTest(async (mock) => {
-        const result = await client(mock.url).loginWithWechatCode({
-          appId: APP.appid,
-          secret: APP.secret,
-          code: '',
-        });
-        expect(result.status).toBe(400);
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const result = await client(mock.url).loginWithWechatCode({
+            appId: APP.appid,
+            secret: APP.secret,
+            code: '',
+          });
+          expect(result.status).toBe(400);
+        }),
+      );
   });
 });
 
@@ -288,9 +296,11 @@ describe('POST /v1/auth/login, forms (b) and (c): phone number and SMS code', ()
         request.headers(withApiKey).jsonBody({ ...sms, ...union }),
       )
       .willRespondWith(200, (response) => response.jsonBody(TOKEN_BODY))
-      .executeTest(async (mock) => {
-        expectToken(await client(mock.url).loginWithSms(registration));
-      });
+      .executeTest(
+        settled(async (mock) => {
+          expectToken(await client(mock.url).loginWithSms(registration));
+        }),
+      );
   });
 
   it('logs a new phone number in with its SMS code', async () => {
@@ -300,9 +310,13 @@ describe('POST /v1/auth/login, forms (b) and (c): phone number and SMS code', ()
       .uponReceiving('an SMS login of a new phone number')
       .withRequest('POST', '/v1/auth/login', (request) => request.headers(withApiKey).jsonBody(sms))
       .willRespondWith(200, (response) => response.jsonBody(TOKEN_BODY))
-      .executeTest(async (mock) => {
-        expectToken(await client(mock.url).loginWithSms({ tn: EXAMPLE.tn, code: EXAMPLE.smsCode }));
-      });
+      .executeTest(
+        settled(async (mock) => {
+          expectToken(
+            await client(mock.url).loginWithSms({ tn: EXAMPLE.tn, code: EXAMPLE.smsCode }),
+          );
+        }),
+      );
   });
 
   it('refuses a wrong SMS code with INVALID_USERNAME_OR_PASSWORD on code', async () => {
@@ -320,14 +334,16 @@ describe('POST /v1/auth/login, forms (b) and (c): phone number and SMS code', ()
           unauthorized(inner('INVALID_USERNAME_OR_PASSWORD', 'code', { code: 401102 })),
         ),
       )
-      .executeTest(async (mock) => {
-        const result = await client(mock.url).loginWithSms({
-          tn: EXAMPLE.tn,
-          code: EXAMPLE.wrongSmsCode,
-        });
-        expect(result.status).toBe(401);
-        expect(unionPairOf(result)).toBeUndefined();
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const result = await client(mock.url).loginWithSms({
+            tn: EXAMPLE.tn,
+            code: EXAMPLE.wrongSmsCode,
+          });
+          expect(result.status).toBe(401);
+          expect(unionPairOf(result)).toBeUndefined();
+        }),
+      );
   });
 
   it.each([
@@ -355,14 +371,16 @@ describe('POST /v1/auth/login, forms (b) and (c): phone number and SMS code', ()
       .willRespondWith(401, (response) =>
         response.jsonBody(unauthorized(inner('INVALID_UNION_CODE', 'unionCode'))),
       )
-      .executeTest(async (mock) => {
-        const plain = typeof unionCode === 'string' ? unionCode : EXAMPLE.unionCode;
-        const result = await client(mock.url).loginWithSms({
-          ...registration,
-          union: { unionId: EXAMPLE.unionId, unionCode: plain },
-        });
-        expect(result.ok ? undefined : result.body.errors[0]?.title).toBe('INVALID_UNION_CODE');
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const plain = typeof unionCode === 'string' ? unionCode : EXAMPLE.unionCode;
+          const result = await client(mock.url).loginWithSms({
+            ...registration,
+            union: { unionId: EXAMPLE.unionId, unionCode: plain },
+          });
+          expect(result.ok ? undefined : result.body.errors[0]?.title).toBe('INVALID_UNION_CODE');
+        }),
+      );
   });
 
   it('refuses to bind a phone already bound to another WeChat user, 409 ACCOUNT_ALREADY_LINKED', async () => {
@@ -377,10 +395,12 @@ describe('POST /v1/auth/login, forms (b) and (c): phone number and SMS code', ()
       .willRespondWith(409, (response) =>
         response.jsonBody(outer('CONFLICT', inner('ACCOUNT_ALREADY_LINKED', 'tn'))),
       )
-      .executeTest(async (mock) => {
-        const result = await client(mock.url).loginWithSms(registration);
-        expect(result.status).toBe(409);
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const result = await client(mock.url).loginWithSms(registration);
+          expect(result.status).toBe(409);
+        }),
+      );
   });
 
   it('reports a unionId without its unionCode as 400 VALIDATION_ERROR, REQUIRED', async () => {
@@ -394,14 +414,16 @@ describe('POST /v1/auth/login, forms (b) and (c): phone number and SMS code', ()
       .willRespondWith(400, (response) =>
         response.jsonBody(outer('VALIDATION_ERROR', inner('REQUIRED', 'unionCode'))),
       )
-      .executeTest(async (mock) => {
-        const result = await client(mock.url).loginWithSms({
-          tn: EXAMPLE.tn,
-          code: EXAMPLE.smsCode,
-          union: { unionId: EXAMPLE.unionId, unionCode: '' },
-        });
-        expect(result.ok ? undefined : result.body.errors[0]?.source).toBe('unionCode');
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const result = await client(mock.url).loginWithSms({
+            tn: EXAMPLE.tn,
+            code: EXAMPLE.smsCode,
+            union: { unionId: EXAMPLE.unionId, unionCode: '' },
+          });
+          expect(result.ok ? undefined : result.body.errors[0]?.source).toBe('unionCode');
+        }),
+      );
   });
 });
 
@@ -415,13 +437,15 @@ describe('POST /v1/auth/sms', () => {
         request.headers(withApiKey).jsonBody({ tn }),
       )
       .willRespondWith(202, (response) => response.jsonBody({ tn, expiresIn: integer(300) }))
-      .executeTest(async (mock) => {
-        expect(await client(mock.url).sendSms(tn)).toEqual({
-          ok: true,
-          status: 202,
-          body: { tn, expiresIn: 300 },
-        });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          expect(await client(mock.url).sendSms(tn)).toEqual({
+            ok: true,
+            status: 202,
+            body: { tn, expiresIn: 300 },
+          });
+        }),
+      );
   });
 });
 
@@ -448,10 +472,12 @@ describe('GET /v1/me', () => {
           ),
         }),
       )
-      .executeTest(async (mock) => {
-        const result = await client(mock.url).me(EXAMPLE.token);
-        expect(result.ok ? result.body.unionId : undefined).toBe(EXAMPLE.unionId);
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const result = await client(mock.url).me(EXAMPLE.token);
+          expect(result.ok ? result.body.unionId : undefined).toBe(EXAMPLE.unionId);
+        }),
+      );
   });
 
   it('refuses an unknown bearer token with 401 INVALID_TOKEN', async () => {
@@ -464,9 +490,11 @@ describe('GET /v1/me', () => {
       .willRespondWith(401, (response) =>
         response.jsonBody(unauthorized(inner('INVALID_TOKEN', 'Authorization'))),
       )
-      .executeTest(async (mock) => {
-        const result = await client(mock.url).me('not-a-token-the-server-issued');
-        expect(result.ok ? undefined : result.body.errors[0]?.title).toBe('INVALID_TOKEN');
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const result = await client(mock.url).me('not-a-token-the-server-issued');
+          expect(result.ok ? undefined : result.body.errors[0]?.title).toBe('INVALID_TOKEN');
+        }),
+      );
   });
 });

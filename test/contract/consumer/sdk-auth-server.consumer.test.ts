@@ -40,7 +40,7 @@ import {
   type ConnectClient,
 } from '../../../src/sdk/index.js';
 import { contractOutput } from '../support/contract-file.js';
-import { freshConnectionFetch } from '../support/fresh-connection-fetch.js';
+import { settled } from '../support/mock-server-settled.js';
 
 const { boolean, fromProviderState, like, regex, string } = MatchersV3;
 
@@ -99,7 +99,6 @@ function sdk(
     credential: credential.name,
     secret: credential.secret,
     requestIds: () => requestId,
-    fetch: freshConnectionFetch,
     ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
   });
 }
@@ -192,17 +191,19 @@ describe('DeviceAuthenticationRequest', () => {
       .willRespondWith(200, (response) =>
         response.jsonBody(success(id, true, { displayName: 'Contract Device' })),
       )
-      .executeTest(async (mock) => {
-        const client = sdk(mock.url, id);
-        const response = await client.deviceAuthentication({
-          deviceId: EXAMPLE.deviceId,
-          deviceOS: 'IOS',
-          displayName: 'Contract Device',
-        });
-        expectSuccess(response, true);
-        expect(response.error === undefined ? response.displayName : '').toBe('Contract Device');
-        expect(client.authToken).toBe(EXAMPLE.issuedToken);
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const client = sdk(mock.url, id);
+          const response = await client.deviceAuthentication({
+            deviceId: EXAMPLE.deviceId,
+            deviceOS: 'IOS',
+            displayName: 'Contract Device',
+          });
+          expectSuccess(response, true);
+          expect(response.error === undefined ? response.displayName : '').toBe('Contract Device');
+          expect(client.authToken).toBe(EXAMPLE.issuedToken);
+        }),
+      );
   });
 
   it('signs in the player of a device seen before, as no new player', async () => {
@@ -228,14 +229,16 @@ describe('DeviceAuthenticationRequest', () => {
           success(id, false, { displayName: string(''), userId: EXAMPLE.callerId }),
         ),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).deviceAuthentication({
-          deviceId: EXAMPLE.deviceId,
-          deviceOS: 'ANDROID',
-        });
-        expectSuccess(response, false);
-        expect(response.userId).toBe(EXAMPLE.callerId);
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).deviceAuthentication({
+            deviceId: EXAMPLE.deviceId,
+            deviceOS: 'ANDROID',
+          });
+          expectSuccess(response, false);
+          expect(response.userId).toBe(EXAMPLE.callerId);
+        }),
+      );
   });
 
   it('reports both missing fields at once as REQUIRED', async () => {
@@ -249,12 +252,14 @@ describe('DeviceAuthenticationRequest', () => {
       .willRespondWith(200, (response) =>
         response.jsonBody(failure(id, { deviceId: 'REQUIRED', deviceOS: 'REQUIRED' })),
       )
-      .executeTest(async (mock) => {
-        const client = sdk(mock.url, id);
-        const response = await client.send('.DeviceAuthenticationRequest', {});
-        expect(response.error).toEqual({ deviceId: 'REQUIRED', deviceOS: 'REQUIRED' });
-        expect(client.authToken).toBeUndefined();
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const client = sdk(mock.url, id);
+          const response = await client.send('.DeviceAuthenticationRequest', {});
+          expect(response.error).toEqual({ deviceId: 'REQUIRED', deviceOS: 'REQUIRED' });
+          expect(client.authToken).toBeUndefined();
+        }),
+      );
   });
 
   it('names the accepted operating systems for an unknown deviceOS', async () => {
@@ -275,13 +280,15 @@ describe('DeviceAuthenticationRequest', () => {
       .willRespondWith(200, (response) =>
         response.jsonBody(failure(id, { deviceOS: 'IOS|ANDROID|WP8' })),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).deviceAuthentication({
-          deviceId: EXAMPLE.deviceId,
-          deviceOS: 'BEOS',
-        });
-        expect(response.error).toEqual({ deviceOS: 'IOS|ANDROID|WP8' });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).deviceAuthentication({
+            deviceId: EXAMPLE.deviceId,
+            deviceOS: 'BEOS',
+          });
+          expect(response.error).toEqual({ deviceOS: 'IOS|ANDROID|WP8' });
+        }),
+      );
   });
 });
 
@@ -313,15 +320,17 @@ describe('RegistrationRequest', () => {
           }),
         ),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).registration({
-          userName: EXAMPLE.userName,
-          password: EXAMPLE.password,
-          displayName: 'Contract Player',
-        });
-        expectSuccess(response, true);
-        expect(response['@class']).toBe('.RegistrationResponse');
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).registration({
+            userName: EXAMPLE.userName,
+            password: EXAMPLE.password,
+            displayName: 'Contract Player',
+          });
+          expectSuccess(response, true);
+          expect(response['@class']).toBe('.RegistrationResponse');
+        }),
+      );
   });
 
   it('refuses a user name already taken with USERNAME: TAKEN', async () => {
@@ -348,14 +357,16 @@ describe('RegistrationRequest', () => {
           failure(id, { USERNAME: 'TAKEN' }, { responseClass: '.RegistrationResponse' }),
         ),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).registration({
-          userName: EXAMPLE.userName,
-          password: 'another-password',
-          displayName: 'Someone Else',
-        });
-        expect(response.error).toEqual({ USERNAME: 'TAKEN' });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).registration({
+            userName: EXAMPLE.userName,
+            password: 'another-password',
+            displayName: 'Someone Else',
+          });
+          expect(response.error).toEqual({ USERNAME: 'TAKEN' });
+        }),
+      );
   });
 
   it('reports every missing field as REQUIRED', async () => {
@@ -375,14 +386,16 @@ describe('RegistrationRequest', () => {
           ),
         ),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).send('.RegistrationRequest', {});
-        expect(response.error).toEqual({
-          userName: 'REQUIRED',
-          password: 'REQUIRED',
-          displayName: 'REQUIRED',
-        });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).send('.RegistrationRequest', {});
+          expect(response.error).toEqual({
+            userName: 'REQUIRED',
+            password: 'REQUIRED',
+            displayName: 'REQUIRED',
+          });
+        }),
+      );
   });
 });
 
@@ -410,13 +423,15 @@ describe('AuthenticationRequest', () => {
       .willRespondWith(200, (response) =>
         response.jsonBody(success(id, false, { userId: EXAMPLE.callerId })),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).authentication({
-          userName: EXAMPLE.userName,
-          password: EXAMPLE.password,
-        });
-        expectSuccess(response, false);
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).authentication({
+            userName: EXAMPLE.userName,
+            password: EXAMPLE.password,
+          });
+          expectSuccess(response, false);
+        }),
+      );
   });
 
   it('answers a wrong password with DETAILS: UNRECOGNISED', async () => {
@@ -437,13 +452,15 @@ describe('AuthenticationRequest', () => {
       .willRespondWith(200, (response) =>
         response.jsonBody(failure(id, { DETAILS: 'UNRECOGNISED' })),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).authentication({
-          userName: EXAMPLE.userName,
-          password: 'not-the-password',
-        });
-        expect(response.error).toEqual({ DETAILS: 'UNRECOGNISED' });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).authentication({
+            userName: EXAMPLE.userName,
+            password: 'not-the-password',
+          });
+          expect(response.error).toEqual({ DETAILS: 'UNRECOGNISED' });
+        }),
+      );
   });
 
   it('answers an unknown user name with DETAILS: UNRECOGNISED, as for a wrong password', async () => {
@@ -464,13 +481,15 @@ describe('AuthenticationRequest', () => {
       .willRespondWith(200, (response) =>
         response.jsonBody(failure(id, { DETAILS: 'UNRECOGNISED' })),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).authentication({
-          userName: EXAMPLE.userName,
-          password: 'any-password',
-        });
-        expect(response.error).toEqual({ DETAILS: 'UNRECOGNISED' });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).authentication({
+            userName: EXAMPLE.userName,
+            password: 'any-password',
+          });
+          expect(response.error).toEqual({ DETAILS: 'UNRECOGNISED' });
+        }),
+      );
   });
 
   it('answers even the right password with DETAILS: LOCKED while locked out', async () => {
@@ -492,13 +511,15 @@ describe('AuthenticationRequest', () => {
         ),
       )
       .willRespondWith(200, (response) => response.jsonBody(failure(id, { DETAILS: 'LOCKED' })))
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).authentication({
-          userName: EXAMPLE.userName,
-          password: EXAMPLE.password,
-        });
-        expect(response.error).toEqual({ DETAILS: 'LOCKED' });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).authentication({
+            userName: EXAMPLE.userName,
+            password: EXAMPLE.password,
+          });
+          expect(response.error).toEqual({ DETAILS: 'LOCKED' });
+        }),
+      );
   });
 
   it('reports both missing fields at once as REQUIRED', async () => {
@@ -512,10 +533,12 @@ describe('AuthenticationRequest', () => {
       .willRespondWith(200, (response) =>
         response.jsonBody(failure(id, { userName: 'REQUIRED', password: 'REQUIRED' })),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).send('.AuthenticationRequest', {});
-        expect(response.error).toEqual({ userName: 'REQUIRED', password: 'REQUIRED' });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).send('.AuthenticationRequest', {});
+          expect(response.error).toEqual({ userName: 'REQUIRED', password: 'REQUIRED' });
+        }),
+      );
   });
 });
 
@@ -756,29 +779,29 @@ describe.each([
             : success(id, expected.newPlayer, { userId: expected.userId }),
         ),
       )
-      .executeTest(async (mock) => {
-        const client = sdk(mock.url, id, row.caller ? { authToken: EXAMPLE.callerToken } : {});
-        let response: AuthenticationResponse;
-        try {
-          response = await provider.connect(client, row.flags);
-        } catch (e) { console.error('THREW', process.pid, mock.url, id, e, (e as Error).cause); throw e; }
-        console.error('GOT', process.pid, mock.url, id, JSON.stringify(response).slice(0, 200));
-        if ('error' in expected) {
-          expect(response.error).toEqual(expected.error);
-          // A failure never moves the caller: the SDK keeps acting as P0.
-          expect(client.authToken).toBe(row.caller ? EXAMPLE.callerToken : undefined);
-          if (expected.switchSummary === true) {
-            expect(response.switchSummary?.externalIds[provider.system]).toBe(provider.externalId);
+      .executeTest(
+        settled(async (mock) => {
+          const client = sdk(mock.url, id, row.caller ? { authToken: EXAMPLE.callerToken } : {});
+          const response = await provider.connect(client, row.flags);
+          if ('error' in expected) {
+            expect(response.error).toEqual(expected.error);
+            // A failure never moves the caller: the SDK keeps acting as P0.
+            expect(client.authToken).toBe(row.caller ? EXAMPLE.callerToken : undefined);
+            if (expected.switchSummary === true) {
+              expect(response.switchSummary?.externalIds[provider.system]).toBe(
+                provider.externalId,
+              );
+            } else {
+              expect(response.switchSummary).toBeUndefined();
+            }
           } else {
-            expect(response.switchSummary).toBeUndefined();
+            expectSuccess(response, expected.newPlayer);
+            expect(response.userId).toBe(expected.userId);
+            // The SDK now acts as the resulting player, as GameSparks SDKs do.
+            expect(client.authToken).toBe(EXAMPLE.issuedToken);
           }
-        } else {
-          expectSuccess(response, expected.newPlayer);
-          expect(response.userId).toBe(expected.userId);
-          // The SDK now acts as the resulting player, as GameSparks SDKs do.
-          expect(client.authToken).toBe(EXAMPLE.issuedToken);
-        }
-      });
+        }),
+      );
   });
 });
 
@@ -819,10 +842,12 @@ describe.each([
           request.jsonBody(message(provider.requestClass, fields, id)),
         )
         .willRespondWith(200, (response) => response.jsonBody(failure(id, error)))
-        .executeTest(async (mock) => {
-          const response = await sdk(mock.url, id).send(provider.requestClass, fields);
-          expect(response.error).toEqual(error);
-        });
+        .executeTest(
+          settled(async (mock) => {
+            const response = await sdk(mock.url, id).send(provider.requestClass, fields);
+            expect(response.error).toEqual(error);
+          }),
+        );
     },
   );
 
@@ -837,10 +862,15 @@ describe.each([
       .willRespondWith(200, (response) =>
         response.jsonBody(failure(id, { accessToken: 'NOTAUTHENTICATED' })),
       )
-      .executeTest(async (mock) => {
-        const response = await sdk(mock.url, id).send(provider.requestClass, provider.neverIssued);
-        expect(response.error).toEqual({ accessToken: 'NOTAUTHENTICATED' });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const response = await sdk(mock.url, id).send(
+            provider.requestClass,
+            provider.neverIssued,
+          );
+          expect(response.error).toEqual({ accessToken: 'NOTAUTHENTICATED' });
+        }),
+      );
   });
 
   // The token is one the provider would reject: a server that asked the provider before checking
@@ -856,10 +886,12 @@ describe.each([
       .willRespondWith(200, (response) =>
         response.jsonBody(failure(id, { authentication: 'COPPA restricted' })),
       )
-      .executeTest(async (mock) => {
-        const client = sdk(mock.url, id, { credential: CONTRACT_CREDENTIALS.kids });
-        const response = await client.send(provider.requestClass, provider.neverIssued);
-        expect(response.error).toEqual({ authentication: 'COPPA restricted' });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const client = sdk(mock.url, id, { credential: CONTRACT_CREDENTIALS.kids });
+          const response = await client.send(provider.requestClass, provider.neverIssued);
+          expect(response.error).toEqual({ authentication: 'COPPA restricted' });
+        }),
+      );
   });
 });

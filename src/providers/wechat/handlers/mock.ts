@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../../../core/errors.js';
 import { json, type MockRequest, type MockResponse } from '../../../core/http.js';
+import { newestMatching } from '../../../core/bounded.js';
 import { MockApiError, parseMockBody } from '../../../core/mock-api.js';
 import type { PathParams } from '../../../core/router.js';
 import {
@@ -194,30 +195,6 @@ const grantsQuery = z.strictObject({
 });
 
 /**
- * The newest `limit` records that pass `live`, newest first, and how many pass in all; one pass
- * with a ring buffer, so a full store (100 000 records) costs no large copy.
- */
-function newestLive<T>(
-  records: Iterable<T>,
-  live: (record: T) => boolean,
-  limit: number,
-): { total: number; items: T[] } {
-  const ring: T[] = [];
-  let total = 0;
-  for (const record of records) {
-    if (!live(record)) continue;
-    ring[total % limit] = record;
-    total++;
-  }
-  const items: T[] = [];
-  for (let i = total - 1; i >= Math.max(0, total - limit); i--) {
-    const record = ring[i % limit];
-    if (record !== undefined) items.push(record);
-  }
-  return { total, items };
-}
-
-/**
  * `GET /__mock/grants[?limit=100]`: the codes and tokens still usable on the mock clock (unused,
  * unexpired codes; unexpired tokens), newest first, each with `expiresInSeconds`.
  */
@@ -245,7 +222,7 @@ export function listGrants(req: MockRequest, ctx: WechatContext): MockResponse {
     live: (record: T) => boolean,
     view: (record: T) => Record<string, unknown>,
   ) => {
-    const { total, items } = newestLive(records, live, limit);
+    const { total, items } = newestMatching(records, live, limit);
     return { total, items: items.map((record) => ({ ...view(record), ...grant(record) })) };
   };
   return json({
