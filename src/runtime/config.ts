@@ -50,17 +50,24 @@ const baseUrl = z.url({ protocol: /^https?$/ }).nullable();
 
 const authSchema = z.strictObject({
   wechat: z.strictObject({
-    appid: z.string().regex(/^wx[0-9a-f]{16}$/, 'must be "wx" followed by 16 lower-case hex digits'),
+    appid: z
+      .string()
+      .regex(/^wx[0-9a-f]{16}$/, 'must be "wx" followed by 16 lower-case hex digits'),
     secret: z.string().min(1),
     baseUrl,
   }),
   qq: z.strictObject({
-    clientId: z.string().regex(/^\d{1,20}$/, 'must be the numeric client_id').nullable(),
+    clientId: z
+      .string()
+      .regex(/^\d{1,20}$/, 'must be the numeric client_id')
+      .nullable(),
     baseUrl,
   }),
   login: z.strictObject({
     wechat: z.strictObject({
-      appid: z.string().regex(/^wx[0-9a-f]{16}$/, 'must be "wx" followed by 16 lower-case hex digits'),
+      appid: z
+        .string()
+        .regex(/^wx[0-9a-f]{16}$/, 'must be "wx" followed by 16 lower-case hex digits'),
       secret: z.string().min(1),
     }),
     unionCodeTtlSeconds: seconds,
@@ -70,7 +77,11 @@ const authSchema = z.strictObject({
     createAccountOnUnknownTn: z.boolean(),
   }),
   providerTimeoutMs: z.coerce.number().int().positive().max(120_000),
-  maxMessageBytes: z.coerce.number().int().min(1024).max(1024 * 1024),
+  maxMessageBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024),
   loginLockAfterFailures: z.coerce.number().int().positive(),
   loginLockSeconds: seconds,
 }) satisfies z.ZodType<AuthSettings>;
