@@ -29,7 +29,7 @@ describe('the id source', () => {
   });
 
   it('draws random bytes from node:crypto by default', () => {
-    randomBytes.mockImplementation(((n: number) => Buffer.alloc(n, 0xab)));
+    randomBytes.mockImplementation((n: number) => Buffer.alloc(n, 0xab));
     const ids = createIds({ seed: 'any' });
     expect(ids.hex(8)).toBe('abababab');
     expect(ids.random(5000)).toEqual(Buffer.alloc(5000, 0xab));
