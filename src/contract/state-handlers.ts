@@ -22,6 +22,13 @@ export type PactStateHandlers = Record<string, PactStateHandler>;
 /** Told about every failed set-up or teardown (Pact itself only logs them). */
 export type StateFailureListener = (state: string, params: StateParams, error: Error) => void;
 
+/** Told about every set-up, in call order, with its error when it failed. */
+export type StateSetupListener = (
+  state: string,
+  params: StateParams,
+  error: Error | undefined,
+) => void;
+
 /**
  * Adapts a state table for Pact. `stateNames` adds handlers for states the table lacks, which
  * fail with `missingHint` in their message instead of being silently skipped by Pact.
@@ -32,6 +39,7 @@ export function toPactStateHandlers(
     readonly stateNames?: readonly string[];
     readonly missingHint?: string;
     readonly onFailure?: StateFailureListener;
+    readonly onSetup?: StateSetupListener;
   } = {},
 ): PactStateHandlers {
   const handlers: PactStateHandlers = {};
@@ -49,8 +57,11 @@ export function toPactStateHandlers(
         if (!handler) {
           throw new Error(`no way to reach the state "${name}"${options.missingHint ?? ''}`);
         }
-        return await handler.setup(given);
+        const values = await handler.setup(given);
+        options.onSetup?.(name, given, undefined);
+        return values;
       } catch (error) {
+        options.onSetup?.(name, given, error instanceof Error ? error : new Error(String(error)));
         return fail(given, error);
       }
     };

@@ -142,6 +142,47 @@ function stateKey(name: string, params: unknown): string {
   return `${name}\u0000${JSON.stringify(entries)}`;
 }
 
+/** One state set-up as it happened: its state and parameters, and its error if it failed. */
+interface SetupRecord {
+  readonly key: string;
+  readonly error: string | undefined;
+}
+
+/**
+ * Gives each interaction the failures of its own set-ups. Pact sets up an interaction's states in
+ * order, then sends its request, one interaction at a time, and lists the interactions in that
+ * order; so the set-ups are consumed in runs of each interaction's state count. The same state
+ * with the same parameters serves many interactions (the auth server's `player P0`), so a failure
+ * keyed by state alone would blame them all. Undefined when the record does not line up with the
+ * contract (then failures are attributed by state and parameters).
+ */
+function attributeSetups(
+  setups: readonly SetupRecord[],
+  order: readonly string[],
+  interactions: readonly ContractInteraction[],
+): Map<ContractInteraction, string[]> | undefined {
+  const byDescription = new Map<string, ContractInteraction>();
+  for (const interaction of interactions) {
+    if (byDescription.has(interaction.description)) return undefined;
+    byDescription.set(interaction.description, interaction);
+  }
+  const attributed = new Map<ContractInteraction, string[]>();
+  let at = 0;
+  for (const description of order) {
+    const interaction = byDescription.get(description);
+    if (!interaction) return undefined;
+    const problems: string[] = [];
+    for (const state of interaction.states) {
+      const record = setups[at];
+      at += 1;
+      if (record?.key !== stateKey(state.name, state.params)) return undefined;
+      if (record.error !== undefined) problems.push(record.error);
+    }
+    attributed.set(interaction, problems);
+  }
+  return at === setups.length ? attributed : undefined;
+}
+
 function summary(result: Omit<VerifyResult, 'report'>): string {
   const header = `[idmock] verify ${result.target} at ${result.baseUrl}`;
   if (result.errors.length > 0) {
@@ -268,6 +309,7 @@ export async function verifyTarget(options: VerifyOptions): Promise<VerifyResult
   }
 
   const stateFailures = new Map<string, string[]>();
+  const setups: SetupRecord[] = [];
   let raw: string;
   try {
     const verifier = new pact.Verifier({
@@ -279,6 +321,9 @@ export async function verifyTarget(options: VerifyOptions): Promise<VerifyResult
         onFailure: (state, params, error) => {
           const key = stateKey(state, params);
           stateFailures.set(key, [...(stateFailures.get(key) ?? []), error.message]);
+        },
+        onSetup: (state, params, error) => {
+          setups.push({ key: stateKey(state, params), error: error?.message });
         },
       }),
       logLevel: options.logLevel ?? 'error',
@@ -295,7 +340,13 @@ export async function verifyTarget(options: VerifyOptions): Promise<VerifyResult
   if (!parsed) {
     return finish({ interactions: [], errors: [`the Pact verifier did not run: ${raw}`] });
   }
+  const attributed = attributeSetups(
+    setups,
+    (parsed.interactionResults ?? []).map((entry) => entry.description ?? ''),
+    interactions,
+  );
   const stateProblems = (interaction: ContractInteraction): string[] =>
+    attributed?.get(interaction) ??
     interaction.states.flatMap(
       (state) => stateFailures.get(stateKey(state.name, state.params)) ?? [],
     );

@@ -2,7 +2,12 @@
  * The reference SDK of the auth server: typed clients of the connect API (REST and WebSocket) and
  * of the WeChat QR login API. It is also the Pact consumer whose contracts any auth server
  * implementation is verified against (`contracts/idmock-sdk-idmock-auth-server.json`,
- * `contracts/idmock-login-client-idmock-auth-server.json`). Re-exported from the package root.
+ * `contracts/idmock-login-client-idmock-auth-server.json`).
+ *
+ * Re-exported from the package root (`import { createConnectClient } from 'idmock'`) rather than
+ * a `./sdk` subpath: it needs nothing beyond the package's own dependencies (`fetch`, and `ws` for
+ * the socket), and it is what idmock's users test against the mocks with. This barrel is
+ * self-contained, so a subpath can map to it later without moving code.
  */
 export {
   createConnectClient,

@@ -6,12 +6,11 @@
  * runs `verifyTarget` (what `idmock verify --target auth-server` runs) against it, and expects the
  * interaction that pins that behaviour to fail with a report naming the defect.
  *
- * One reference server serves every variant: the harness resets it before each run, and the
- * variants of one contract run against that contract's file only.
+ * One reference server serves every variant (the harness resets it through the proxy, which passes
+ * `/__mock/` untouched), and the variants of one contract run against that contract's file only.
  */
 import './support/pact-env.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeHarnessWorld } from '../../src/contract/auth-server/index.js';
 import { CONTRACT_CREDENTIALS } from '../../src/contract/auth-server/world.js';
 import { CONTRACT_PARTIES, contractFileName, contractPath } from '../../src/contract/contracts.js';
 import { verifyTarget } from '../../src/contract/verify.js';
@@ -266,24 +265,21 @@ describe.each([
     variants: LOGIN_VARIANTS,
   },
 ])('idmock verify --target auth-server against broken servers: $api', ({ contract, variants }) => {
-  const world = writeHarnessWorld();
   let idmock: RunningIdmock;
   const verify = (baseUrl: string) =>
     verifyTarget({
       target: 'auth-server',
       baseUrl,
       pactFiles: [contractPath(contract)],
-      providers: { wechatUrl: idmock.urls.wechat ?? '', qqUrl: idmock.urls.qq ?? '' },
       print: () => undefined,
     });
 
   beforeAll(async () => {
-    idmock = await startIdmock({ worldDir: world.dir });
+    idmock = await startIdmock();
   });
 
   afterAll(async () => {
     await idmock.stop();
-    world.remove();
   });
 
   it('passes against the unbroken server, through a proxy that breaks nothing', async () => {

@@ -4,11 +4,12 @@
  * route serves get as many again. New endpoints are covered by being in the table.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CASES_PER_ENDPOINT,
   createFuzzWorld,
   endpointsOf,
+  injectedTemplates,
   requestArb,
   runCase,
   seedFor,
@@ -45,6 +46,16 @@ export function fuzzService(name: ServiceName): void {
       },
       ENDPOINT_TIMEOUT_MS,
     );
+
+    it('answers every valid request with each injection in each of its values', async () => {
+      const labels = new Set(endpoints.map((route) => `${route.method} ${route.path}`));
+      const templates = [...world.templates]
+        .filter(([label]) => labels.has(label))
+        .flatMap(([, list]) => list);
+      const inputs = injectedTemplates(templates);
+      expect(inputs.length).toBeGreaterThan(100);
+      for (const input of inputs) await runCase(world, name, input);
+    });
 
     it(
       'answers paths no route serves with its own not-found or method errors',

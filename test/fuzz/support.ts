@@ -900,6 +900,36 @@ function headersArb(known: readonly string[]): fc.Arbitrary<Record<string, strin
   );
 }
 
+/** Values aimed at what a parameter can reach: Location headers, pages, scripts, prototypes. */
+export const INJECTIONS = [
+  'http://localhost/cb\r\nSet-Cookie: injected=1',
+  'x\r\nLocation: http://evil.example/',
+  'x\nX-Injected: 1',
+  'http://localhost\\@evil.example/',
+  'http://localhost:80@evil.example/',
+  'https://evil.example/',
+  '//evil.example/',
+  PROBE,
+  `"><xss-probe a="`,
+  `</script>${PROBE}`,
+  '\ud800',
+  '𐀀',
+  '__proto__',
+  HUGE,
+];
+
+/** Every template with each injection in each of its values, one change at a time. */
+export function injectedTemplates(templates: readonly Template[]): FuzzInput[] {
+  const inputs: FuzzInput[] = [];
+  for (const template of templates) {
+    const count = Object.keys(template.json ?? template.form ?? template.query ?? {}).length;
+    for (let at = 0; at < count; at++) {
+      for (const value of INJECTIONS) inputs.push(mutate(template, [{ op: 'set', at, value }]));
+    }
+  }
+  return inputs;
+}
+
 /** One way of breaking a valid request. */
 type Mutation =
   | { readonly op: 'drop'; readonly at: number }

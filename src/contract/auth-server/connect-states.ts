@@ -106,11 +106,13 @@ export function connectStates(
     return made;
   };
 
-  const clear = (): Promise<void> => {
-    scope.clear();
-    return Promise.resolve();
-  };
-  const state = (setup: StateHandler['setup']): StateHandler => ({ setup, teardown: clear });
+  const state = (setup: StateHandler['setup']): StateHandler => ({
+    setup: (params) => {
+      scope.begin();
+      return setup(params);
+    },
+    teardown: () => scope.end(),
+  });
 
   return {
     [CONNECT_STATES.wechatToken]: state(async (params) => {

@@ -16,8 +16,10 @@ export interface ProviderToken {
 
 /** The harness's driver of the WeChat and QQ mocks. */
 export interface Identities {
-  /** A user of both providers that no earlier state of this run used. */
+  /** A user of both providers that no earlier state of this run used (since `restart`). */
   freshPersona(): Promise<string>;
+  /** Makes every persona fresh again (after the server under test forgot them all). */
+  restart(): void;
   /** A WeChat access token of an app for a persona (scope `snsapi_userinfo`). */
   wechatToken(persona: string, appid: string): Promise<ProviderToken>;
   /** A fresh, single-use WeChat code of an app for a persona. */
@@ -68,6 +70,9 @@ export function createIdentities(
   };
 
   return {
+    restart() {
+      used = 0;
+    },
     async freshPersona() {
       pool ??= loadPool();
       const personas = await pool;

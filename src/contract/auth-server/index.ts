@@ -45,8 +45,14 @@ export const AUTH_SERVER_TARGET: ContractTarget = {
   stateChangeUrlUse: 'fallback',
   requiresMockEndpoints: false,
   async prepare(context) {
-    const providers = await resolveHarnessProviders(context.providers);
-    if (providers.started) {
+    const server = serverUnderTest(context);
+    const reported = context.providers === undefined ? await server.reportedProviders() : undefined;
+    const providers = await resolveHarnessProviders(reported ?? context.providers);
+    if (reported) {
+      context.note?.(
+        `[idmock] using the WeChat mock at ${providers.wechatUrl} and the QQ mock at ${providers.qqUrl} that ${context.baseUrl} calls (GET /__mock/credentials)\n`,
+      );
+    } else if (providers.started) {
       context.note?.(
         `[idmock] started the WeChat mock at ${providers.wechatUrl} and the QQ mock at ${providers.qqUrl} for the server under test to call\n`,
       );
@@ -56,11 +62,15 @@ export const AUTH_SERVER_TARGET: ContractTarget = {
         timeoutMs: context.timeoutMs,
         ...(context.adminToken === undefined ? {} : { adminToken: context.adminToken }),
       });
-      const server = serverUnderTest(context);
-      // An idmock-compatible server starts from its seeded world, so that repeated runs against
-      // one server with one set of mocks never meet a user a previous run linked.
+      // An idmock-compatible server starts from its seeded world and returns to it after every
+      // interaction, so a few personas serve a whole run and repeated runs meet no user twice.
+      // Any other server gets a new user for every label of every interaction instead.
       await server.reset();
-      const scope = createScope(identities);
+      const scope = createScope(identities, async () => {
+        if (context.mockEndpoints !== true) return;
+        await server.reset();
+        identities.restart();
+      });
       return {
         states: {
           ...connectStates(server, identities, scope),

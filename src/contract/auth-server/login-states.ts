@@ -80,13 +80,12 @@ export function loginStates(
     return { tn, token: result.body.token };
   };
 
-  const clear = (): Promise<void> => {
-    scope.clear();
-    return Promise.resolve();
-  };
   const state = (setup: (params: StateParams) => Promise<InjectedValues>): StateHandler => ({
-    setup,
-    teardown: clear,
+    setup: (params) => {
+      scope.begin();
+      return setup(params);
+    },
+    teardown: () => scope.end(),
   });
 
   return {

@@ -1,8 +1,8 @@
 /**
  * What the states of one interaction share. Labels (`P0`, `X`, `T`) name identities within one
  * interaction: `player P1 is linked to WeChat user X` and `WeChat user X holds a fresh access
- * token` must mean the same X, whichever set-up runs first. Every teardown clears the scope, so
- * the next interaction's labels are fresh identities again.
+ * token` must mean the same X, whichever set-up runs first. The first teardown after a set-up ends
+ * the interaction: the labels are forgotten, so the next interaction's are fresh identities again.
  */
 import type { Identities } from './identities.js';
 
@@ -23,14 +23,24 @@ export interface InteractionScope {
   readonly players: Map<string, PlayerHandle>;
   /** Anything else a state keeps for another state of the same interaction, by key. */
   readonly memo: Map<string, unknown>;
-  clear(): void;
+  /** Called by every set-up: the interaction has begun. */
+  begin(): void;
+  /** Called by every teardown: ends the interaction once, then runs `onEnd`. */
+  end(): Promise<void>;
 }
 
-/** Creates the scope; personas come from `identities`. */
-export function createScope(identities: Identities): InteractionScope {
+/**
+ * Creates the scope; personas come from `identities`. `onEnd` runs once after each interaction
+ * that set something up (e.g. to reset a server that can be reset).
+ */
+export function createScope(
+  identities: Identities,
+  onEnd: () => Promise<void> = () => Promise.resolve(),
+): InteractionScope {
   const personas = new Map<string, Promise<string>>();
   const players = new Map<string, PlayerHandle>();
   const memo = new Map<string, unknown>();
+  let begun = false;
   return {
     persona(provider, label) {
       const key = `${provider}\u0000${label}`;
@@ -43,10 +53,16 @@ export function createScope(identities: Identities): InteractionScope {
     },
     players,
     memo,
-    clear() {
+    begin() {
+      begun = true;
+    },
+    async end() {
+      if (!begun) return;
+      begun = false;
       personas.clear();
       players.clear();
       memo.clear();
+      await onEnd();
     },
   };
 }

@@ -23,6 +23,23 @@ export interface ServerUnderTest {
   smsCode(tn: string): Promise<string>;
   /** Returns an idmock-compatible server to its seeded world (no-op otherwise). */
   reset(): Promise<void>;
+  /**
+   * The WeChat and QQ mocks an idmock-compatible server says it calls (`GET /__mock/credentials`),
+   * when both answer as idmock mocks; otherwise undefined.
+   */
+  reportedProviders(): Promise<{ wechatUrl: string; qqUrl: string } | undefined>;
+}
+
+async function isMock(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const response = await fetch(`${url.replace(/\/+$/, '')}/__mock/healthz`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 /** A value no earlier set-up used: `<prefix>-<16 hex>`. */
@@ -97,6 +114,23 @@ export function serverUnderTest(context: TargetContext): ServerUnderTest {
     },
     async reset() {
       if (context.mockEndpoints === true) await http.postMock('/__mock/reset', {});
+    },
+    async reportedProviders() {
+      if (context.mockEndpoints !== true) return undefined;
+      let credentials: unknown;
+      try {
+        credentials = await http.getMock('/__mock/credentials');
+      } catch {
+        return undefined;
+      }
+      const wechatUrl = fieldOf(fieldOf(credentials, 'wechat'), 'baseUrl');
+      const qqUrl = fieldOf(fieldOf(credentials, 'qq'), 'baseUrl');
+      if (typeof wechatUrl !== 'string' || typeof qqUrl !== 'string') return undefined;
+      const [wechat, qq] = await Promise.all([
+        isMock(wechatUrl, context.timeoutMs),
+        isMock(qqUrl, context.timeoutMs),
+      ]);
+      return wechat && qq ? { wechatUrl, qqUrl } : undefined;
     },
   };
 }

@@ -21,6 +21,7 @@ import { createQqClient } from '../../../src/auth-server/clients/qq-client.js';
 import { CONTRACT_PARTIES } from '../../../src/contract/contracts.js';
 import { QQ_STATES } from '../../../src/contract/qq-target.js';
 import { contractOutput } from '../support/contract-file.js';
+import { settled } from '../support/mock-server-settled.js';
 import {
   exampleComment,
   objectPattern,
@@ -199,10 +200,12 @@ describe('GET /oauth2.0/me?fmt=json, then GET /user/get_user_info (QqClient.vali
       .comment(exampleComment(USER_INFO))
       .withRequest('GET', '/user/get_user_info', (request) => request.query(userInfoQuery))
       .willRespondWith(200, pinned(USER_INFO))
-      .executeTest(async (mock) => {
-        const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, CLIENT_ID);
-        expect(identity).toEqual({ kind: 'ok', value: { openid: OPENID, nickname: '张伟' } });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, CLIENT_ID);
+          expect(identity).toEqual({ kind: 'ok', value: { openid: OPENID, nickname: '张伟' } });
+        }),
+      );
   });
 
   it('rejects an expired token with error 100016 from /oauth2.0/me', async () => {
@@ -215,10 +218,12 @@ describe('GET /oauth2.0/me?fmt=json, then GET /user/get_user_info (QqClient.vali
         request.query({ access_token: injectedToken, fmt: 'json' }),
       )
       .willRespondWith(200, pinned(TOKEN_CHECK_FAILED))
-      .executeTest(async (mock) => {
-        const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, CLIENT_ID);
-        expect(identity).toMatchObject({ kind: 'rejected', code: 100016 });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, CLIENT_ID);
+          expect(identity).toMatchObject({ kind: 'rejected', code: 100016 });
+        }),
+      );
   });
 
   it('rejects a malformed token with error 100013 from /oauth2.0/me', async () => {
@@ -230,10 +235,12 @@ describe('GET /oauth2.0/me?fmt=json, then GET /user/get_user_info (QqClient.vali
         request.query({ access_token: 'not-a-qq-token', fmt: 'json' }),
       )
       .willRespondWith(200, pinned(TOKEN_ILLEGAL))
-      .executeTest(async (mock) => {
-        const identity = await clientFor(mock.url).validate('not-a-qq-token', CLIENT_ID);
-        expect(identity).toMatchObject({ kind: 'rejected', code: 100013 });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const identity = await clientFor(mock.url).validate('not-a-qq-token', CLIENT_ID);
+          expect(identity).toMatchObject({ kind: 'rejected', code: 100013 });
+        }),
+      );
   });
 
   it('rejects a token that expires between the two calls with ret -23', async () => {
@@ -245,10 +252,12 @@ describe('GET /oauth2.0/me?fmt=json, then GET /user/get_user_info (QqClient.vali
       .comment(exampleComment(TOKEN_INVALID))
       .withRequest('GET', '/user/get_user_info', (request) => request.query(userInfoQuery))
       .willRespondWith(200, pinned(TOKEN_INVALID))
-      .executeTest(async (mock) => {
-        const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, CLIENT_ID);
-        expect(identity).toMatchObject({ kind: 'rejected', code: -23 });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, CLIENT_ID);
+          expect(identity).toMatchObject({ kind: 'rejected', code: -23 });
+        }),
+      );
   });
 });
 
@@ -264,10 +273,12 @@ describe('GET /oauth2.0/me (the default JSONP)', () => {
         request.query({ access_token: injectedToken }),
       )
       .willRespondWith(200, pinned(body))
-      .executeTest(async (mock) => {
-        const answer = await get(mock.url, '/oauth2.0/me', { access_token: ACCESS_TOKEN });
-        expect(answer).toEqual({ kind: 'ok', value: { client_id: CLIENT_ID, openid: OPENID } });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const answer = await get(mock.url, '/oauth2.0/me', { access_token: ACCESS_TOKEN });
+          expect(answer).toEqual({ kind: 'ok', value: { client_id: CLIENT_ID, openid: OPENID } });
+        }),
+      );
   });
 
   it('answers an expired token with error 100016 as JSONP', async () => {
@@ -281,13 +292,15 @@ describe('GET /oauth2.0/me (the default JSONP)', () => {
         request.query({ access_token: injectedToken }),
       )
       .willRespondWith(200, pinned(body))
-      .executeTest(async (mock) => {
-        const answer = await get(mock.url, '/oauth2.0/me', { access_token: ACCESS_TOKEN });
-        expect(answer).toEqual({
-          kind: 'ok',
-          value: { error: 100016, error_description: 'access token check failed' },
-        });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const answer = await get(mock.url, '/oauth2.0/me', { access_token: ACCESS_TOKEN });
+          expect(answer).toEqual({
+            kind: 'ok',
+            value: { error: 100016, error_description: 'access token check failed' },
+          });
+        }),
+      );
   });
 });
 
@@ -303,13 +316,15 @@ describe('GET /user/get_user_info', () => {
         request.query({ ...userInfoQuery, openid: otherOpenid }),
       )
       .willRespondWith(200, pinned(OPENID_INVALID))
-      .executeTest(async (mock) => {
-        const answer = await get(mock.url, '/user/get_user_info', {
-          access_token: ACCESS_TOKEN,
-          oauth_consumer_key: CLIENT_ID,
-          openid: otherOpenid,
-        });
-        expect(answer).toEqual({ kind: 'ok', value: { ret: -22, msg: 'openid is invalid' } });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const answer = await get(mock.url, '/user/get_user_info', {
+            access_token: ACCESS_TOKEN,
+            oauth_consumer_key: CLIENT_ID,
+            openid: otherOpenid,
+          });
+          expect(answer).toEqual({ kind: 'ok', value: { ret: -22, msg: 'openid is invalid' } });
+        }),
+      );
   });
 });

@@ -24,6 +24,7 @@ import { getJson, providerUrl } from '../../../src/auth-server/clients/provider-
 import { CONTRACT_PARTIES } from '../../../src/contract/contracts.js';
 import { WECHAT_STATES } from '../../../src/contract/wechat-target.js';
 import { contractOutput } from '../support/contract-file.js';
+import { settled } from '../support/mock-server-settled.js';
 import {
   exampleComment,
   literal,
@@ -170,18 +171,20 @@ describe('GET /sns/oauth2/access_token', () => {
       .comment(exampleComment(ACCESS_TOKEN_ISSUED))
       .withRequest('GET', '/sns/oauth2/access_token', (request) => request.query(exchangeQuery))
       .willRespondWith(200, pinned(ACCESS_TOKEN_ISSUED))
-      .executeTest(async (mock) => {
-        const answer = await exchangeCode(mock.url, {
-          appid: WEBSITE_APP,
-          secret: SECRET,
-          code: CODE,
-          grant_type: 'authorization_code',
-        });
-        expect(answer).toEqual({
-          kind: 'ok',
-          value: expect.objectContaining({ expires_in: 7200, openid: OPENID, unionid: UNIONID }),
-        });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const answer = await exchangeCode(mock.url, {
+            appid: WEBSITE_APP,
+            secret: SECRET,
+            code: CODE,
+            grant_type: 'authorization_code',
+          });
+          expect(answer).toEqual({
+            kind: 'ok',
+            value: expect.objectContaining({ expires_in: 7200, openid: OPENID, unionid: UNIONID }),
+          });
+        }),
+      );
   });
 
   it('answers a code it never issued with errcode 40029', async () => {
@@ -194,15 +197,20 @@ describe('GET /sns/oauth2/access_token', () => {
         request.query({ ...exchangeQuery, code: '011NeverIssuedNeverIssued0000000' }),
       )
       .willRespondWith(200, pinned(INVALID_CODE))
-      .executeTest(async (mock) => {
-        const answer = await exchangeCode(mock.url, {
-          appid: WEBSITE_APP,
-          secret: SECRET,
-          code: '011NeverIssuedNeverIssued0000000',
-          grant_type: 'authorization_code',
-        });
-        expect(answer).toEqual({ kind: 'ok', value: expect.objectContaining({ errcode: 40029 }) });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const answer = await exchangeCode(mock.url, {
+            appid: WEBSITE_APP,
+            secret: SECRET,
+            code: '011NeverIssuedNeverIssued0000000',
+            grant_type: 'authorization_code',
+          });
+          expect(answer).toEqual({
+            kind: 'ok',
+            value: expect.objectContaining({ errcode: 40029 }),
+          });
+        }),
+      );
   });
 
   it('answers a code exchanged before with errcode 40163', async () => {
@@ -213,15 +221,20 @@ describe('GET /sns/oauth2/access_token', () => {
       .comment(exampleComment(CODE_REUSED))
       .withRequest('GET', '/sns/oauth2/access_token', (request) => request.query(exchangeQuery))
       .willRespondWith(200, pinned(CODE_REUSED))
-      .executeTest(async (mock) => {
-        const answer = await exchangeCode(mock.url, {
-          appid: WEBSITE_APP,
-          secret: SECRET,
-          code: CODE,
-          grant_type: 'authorization_code',
-        });
-        expect(answer).toEqual({ kind: 'ok', value: expect.objectContaining({ errcode: 40163 }) });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const answer = await exchangeCode(mock.url, {
+            appid: WEBSITE_APP,
+            secret: SECRET,
+            code: CODE,
+            grant_type: 'authorization_code',
+          });
+          expect(answer).toEqual({
+            kind: 'ok',
+            value: expect.objectContaining({ errcode: 40163 }),
+          });
+        }),
+      );
   });
 });
 
@@ -250,10 +263,12 @@ describe('GET /sns/auth, then GET /sns/userinfo (WechatClient.validate)', () => 
         request.query({ ...tokenQuery, lang: 'zh_CN' }),
       )
       .willRespondWith(200, pinned(USER_INFO))
-      .executeTest(async (mock) => {
-        const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, OPENID);
-        expect(identity).toEqual({ kind: 'ok', value: { openid: OPENID, nickname: '张伟' } });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, OPENID);
+          expect(identity).toEqual({ kind: 'ok', value: { openid: OPENID, nickname: '张伟' } });
+        }),
+      );
   });
 
   it('accepts a snsapi_base token whose profile request answers 48001, with no nickname', async () => {
@@ -273,10 +288,12 @@ describe('GET /sns/auth, then GET /sns/userinfo (WechatClient.validate)', () => 
         request.query({ ...tokenQuery, lang: 'zh_CN' }),
       )
       .willRespondWith(200, pinned(API_UNAUTHORIZED))
-      .executeTest(async (mock) => {
-        const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, OPENID);
-        expect(identity).toEqual({ kind: 'ok', value: { openid: OPENID, nickname: '' } });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, OPENID);
+          expect(identity).toEqual({ kind: 'ok', value: { openid: OPENID, nickname: '' } });
+        }),
+      );
   });
 
   it('rejects a token WeChat does not know with errcode 40001', async () => {
@@ -290,10 +307,12 @@ describe('GET /sns/auth, then GET /sns/userinfo (WechatClient.validate)', () => 
         request.query({ ...tokenQuery, access_token: unknown }),
       )
       .willRespondWith(200, pinned(INVALID_CREDENTIAL))
-      .executeTest(async (mock) => {
-        const identity = await clientFor(mock.url).validate(unknown, OPENID);
-        expect(identity).toMatchObject({ kind: 'rejected', code: 40001 });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const identity = await clientFor(mock.url).validate(unknown, OPENID);
+          expect(identity).toMatchObject({ kind: 'rejected', code: 40001 });
+        }),
+      );
   });
 
   it('rejects an expired token with errcode 42001', async () => {
@@ -304,10 +323,12 @@ describe('GET /sns/auth, then GET /sns/userinfo (WechatClient.validate)', () => 
       .comment(exampleComment(TOKEN_EXPIRED))
       .withRequest('GET', '/sns/auth', (request) => request.query(tokenQuery))
       .willRespondWith(200, pinned(TOKEN_EXPIRED))
-      .executeTest(async (mock) => {
-        const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, OPENID);
-        expect(identity).toMatchObject({ kind: 'rejected', code: 42001 });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, OPENID);
+          expect(identity).toMatchObject({ kind: 'rejected', code: 42001 });
+        }),
+      );
   });
 
   it('rejects an openid the token was not issued for with errcode 40003', async () => {
@@ -321,9 +342,11 @@ describe('GET /sns/auth, then GET /sns/userinfo (WechatClient.validate)', () => 
         request.query({ ...tokenQuery, openid: otherOpenid }),
       )
       .willRespondWith(200, pinned(INVALID_OPENID))
-      .executeTest(async (mock) => {
-        const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, otherOpenid);
-        expect(identity).toMatchObject({ kind: 'rejected', code: 40003 });
-      });
+      .executeTest(
+        settled(async (mock) => {
+          const identity = await clientFor(mock.url).validate(ACCESS_TOKEN, otherOpenid);
+          expect(identity).toMatchObject({ kind: 'rejected', code: 40003 });
+        }),
+      );
   });
 });

@@ -4,19 +4,16 @@
  * and `contracts/idmock-login-client-idmock-auth-server.json` (login API).
  *
  * All three services run in this process on free ports, the auth server calling its sibling WeChat
- * and QQ mocks, as `idmock start` runs them. The harness (`verifyTarget`) drives the same mocks to
- * make real tokens and codes for fresh users, and brings every state about through the server's
- * public API with the reference SDK: device sign-ins, registrations, a connect that links a
- * profile, a QR login that answers a unionCode, SMS codes read from the server's `/__mock/sms`.
- * The world has many generated personas so that every user a state names is a new one.
+ * and QQ mocks, as `idmock start` runs them. The harness (`verifyTarget`) finds those mocks from the
+ * server's `GET /__mock/credentials` and drives them to make real tokens and codes for fresh users,
+ * and brings every state about through the server's public API with the reference SDK: device
+ * sign-ins, registrations, a connect that links a profile, a QR login that answers a unionCode, SMS
+ * codes read from the server's `/__mock/sms`. Between interactions it resets the server
+ * (`POST /__mock/reset`), so the bundled world's few generated personas are enough.
  */
 import '../support/pact-env.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONNECT_STATES,
-  LOGIN_STATES,
-  writeHarnessWorld,
-} from '../../../src/contract/auth-server/index.js';
+import { CONNECT_STATES, LOGIN_STATES } from '../../../src/contract/auth-server/index.js';
 import {
   CONTRACT_PARTIES,
   contractFileName,
@@ -32,16 +29,14 @@ const CONTRACTS = {
 };
 
 describe('auth server as provider of idmock-sdk and idmock-login-client', () => {
-  const world = writeHarnessWorld();
   let idmock: RunningIdmock;
 
   beforeAll(async () => {
-    idmock = await startIdmock({ worldDir: world.dir });
+    idmock = await startIdmock();
   });
 
   afterAll(async () => {
     await idmock.stop();
-    world.remove();
   });
 
   it.each([
@@ -54,12 +49,15 @@ describe('auth server as provider of idmock-sdk and idmock-login-client', () => 
   });
 
   it('honours every interaction of both contracts', async () => {
+    const notes: string[] = [];
     const result = await verifyTarget({
       target: 'auth-server',
       baseUrl: idmock.urls.auth ?? '',
-      providers: { wechatUrl: idmock.urls.wechat ?? '', qqUrl: idmock.urls.qq ?? '' },
-      print: () => undefined,
+      print: (text) => notes.push(text),
     });
+    expect(notes[0]).toContain(
+      `using the WeChat mock at ${idmock.urls.wechat ?? ''} and the QQ mock at ${idmock.urls.qq ?? ''}`,
+    );
     expect(result.failures, result.report).toEqual([]);
     expect(result.errors).toEqual([]);
     expect(result.states).toBe('harness');
