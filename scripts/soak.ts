@@ -690,7 +690,7 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficStats>
 
   async function faulter(): Promise<void> {
     let round = 0;
-    while (!signal.aborted) {
+    for (;;) {
       await sleep(1500, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) break;
       const fault = pick(FAULTS);
@@ -715,7 +715,7 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficStats>
    * unbound again and registration keeps happening).
    */
   async function resetter(every: number): Promise<void> {
-    while (!signal.aborted) {
+    for (;;) {
       await sleep(every, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) break;
       await gate.exclusive(async () => {

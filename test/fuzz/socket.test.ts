@@ -69,7 +69,10 @@ function raw(
     const started = Date.now();
     const socket = connect(servers[name].port, '127.0.0.1');
     const received: Buffer[] = [];
-    let timer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server kept the connection open for ${waitMs} ms`));
+    }, waitMs);
     socket.on('data', (data: Buffer) => received.push(data));
     socket.on('error', () => undefined);
     socket.on('close', () => {
@@ -86,10 +89,6 @@ function raw(
         closedAfter: Date.now() - started,
       });
     });
-    timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the server kept the connection open for ${waitMs} ms`));
-    }, waitMs);
     void (async () => {
       for (const chunk of chunks) {
         if (socket.destroyed) return;

@@ -881,8 +881,13 @@ function segmentArb(known: readonly string[]): fc.Arbitrary<string> {
   );
 }
 
+/** A value a header can carry: no CR, LF or NUL (the client would refuse to send it). */
+function headerSafe(value: string): string {
+  return value.replace(/[\r\n]/g, '').replaceAll('\u0000', '');
+}
+
 function headersArb(known: readonly string[]): fc.Arbitrary<Record<string, string>> {
-  const value = valueArb(known).map((v) => v.replace(/[\r\n\u0000]/g, ''));
+  const value = valueArb(known).map(headerSafe);
   return fc.record(
     {
       'api-key': value,
@@ -960,7 +965,7 @@ function mutationArb(known: readonly string[]): fc.Arbitrary<Mutation> {
     fc.record({
       op: fc.constant('header' as const),
       name: fc.constantFrom('api-key', 'authorization', 'content-type'),
-      value: valueArb(known).map((v) => v.replace(/[\r\n\u0000]/g, '')),
+      value: valueArb(known).map(headerSafe),
     }),
   );
 }
@@ -1003,7 +1008,10 @@ function mutate(template: Template, mutations: readonly Mutation[]): FuzzInput {
     }
   }
   if (where !== 'json')
-    entries = entries.map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]);
+    entries = entries.map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : ((JSON.stringify(v) as string | undefined) ?? ''),
+    ]);
   const pairs = entries as (readonly [string, string])[];
   return {
     method: template.method,
@@ -1406,16 +1414,17 @@ export function checkAnswer(
   const control = own.kind === 'found' ? undefined : findRoute(CONTROL_SERVICE, req);
   const matched =
     own.kind === 'found' ? own.route : control?.kind === 'found' ? control.route : undefined;
-  const mockOnly = matched?.path.startsWith('/__mock/') === true;
+  const matchedPath = matched?.path ?? '';
+  const mockOnly = matchedPath.startsWith('/__mock/');
   if (
     mockOnly &&
-    matched?.path !== '/__mock/healthz' &&
+    matchedPath !== '/__mock/healthz' &&
     !isLoopback(req.remoteAddress) &&
     req.headers['authorization'] !== `Bearer ${ADMIN_TOKEN}` &&
     req.headers['x-idmock-admin-token'] !== ADMIN_TOKEN &&
     response.status !== 403
   ) {
-    problems.push(`mock-only ${matched?.path ?? ''} answered ${response.status} off loopback`);
+    problems.push(`mock-only ${matchedPath} answered ${response.status} off loopback`);
   }
 
   let rejected: boolean;
@@ -1455,11 +1464,11 @@ export async function answerWithin(service: Service, req: Request): Promise<Mock
 export function describeRequest(req: Request): string {
   const body =
     req.body.kind === 'json'
-      ? JSON.stringify(req.body.value)?.slice(0, 200)
+      ? ((JSON.stringify(req.body.value) as string | undefined) ?? '').slice(0, 200)
       : req.body.kind === 'form'
         ? req.body.params.toString().slice(0, 200)
         : req.body.kind;
-  return `${req.method} ${req.url.href.slice(0, 300)} from ${req.remoteAddress ?? 'in-process'} body=${body ?? ''}`;
+  return `${req.method} ${req.url.href.slice(0, 300)} from ${req.remoteAddress ?? 'in-process'} body=${body}`;
 }
 
 /**

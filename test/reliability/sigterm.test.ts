@@ -108,8 +108,9 @@ describe('idmock start, sent SIGTERM under load', () => {
       ],
       { cwd: CWD, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
     );
-    cleanup.push(async () => {
+    cleanup.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
+      return Promise.resolve();
     });
     const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     let stdout = '';

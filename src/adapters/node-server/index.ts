@@ -3,7 +3,8 @@
  * service's dispatcher, {@link MockResponse} bytes out. No routing or provider logic lives here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { IDMOCK_LISTEN_FAILED, IDMOCK_PORT_IN_USE, IdmockError } from '../../core/errors.js';
 import {
   parseBody,
@@ -259,10 +260,10 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
  * header) with the service's own error body, instead of Node's bare status line. The status stays
  * the transport's (400, 408 or 431), and the connection is closed.
  */
-function answerClientError(service: Service, error: Error, socket: Socket): void {
+function answerClientError(service: Service, error: Error, socket: Duplex): void {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   // Like Node's own handler: never write into a response that has already started.
-  const current = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
   if (code === 'ECONNRESET' || !socket.writable || current?.headersSent === true) {
     socket.destroy();
     return;
@@ -315,7 +316,7 @@ export async function listen(
     handlerWith(service, options, inFlight),
   );
   server.on('clientError', (error, socket) => {
-    answerClientError(service, error, socket as Socket);
+    answerClientError(service, error, socket);
   });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {

@@ -31,6 +31,7 @@ function scopesOf(scope: string | undefined): string[] {
  * a.test, RFC 3986 clients as b.test). The value is redirected to as given, so every parser must
  * read the host we checked.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const UNSAFE_ANYWHERE = /[\u0000-\u0020\u007f-\u00a0]/;
 const AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/;
 
