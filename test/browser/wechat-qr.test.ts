@@ -210,7 +210,10 @@ describe('WeChat website QR login in Chromium', { timeout: 40_000 }, () => {
     const { page, phoneUrl } = await openQrPage('st-lang');
     await expect(page.locator('#switch_lang').innerText()).resolves.toBe('English');
     await page.locator('#switch_lang').click();
-    await page.waitForURL((url) => url.searchParams.get('lang') === 'en');
+    // The page's first long-poll can hold the load event; the DOM is what matters here.
+    await page.waitForURL((url) => url.searchParams.get('lang') === 'en', {
+      waitUntil: 'domcontentloaded',
+    });
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await expect(page.locator('.title').innerText()).resolves.toBe('WeChat Login');
     await expect(page.locator('#wx_default_tip').innerText()).resolves.toContain(
@@ -226,7 +229,10 @@ describe('WeChat website QR login in Chromium', { timeout: 40_000 }, () => {
     await screenshot(mobile, '10-phone-english');
 
     await page.locator('#switch_lang').click();
-    await page.waitForURL((url) => url.searchParams.get('lang') === 'cn');
+    // The page's first long-poll can hold the load event; the DOM is what matters here.
+    await page.waitForURL((url) => url.searchParams.get('lang') === 'cn', {
+      waitUntil: 'domcontentloaded',
+    });
     await expect(page.locator('.title').innerText()).resolves.toBe('微信登录');
     await Promise.all([page.close(), mobile.close()]);
   });
