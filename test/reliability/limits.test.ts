@@ -5,7 +5,10 @@
  * {@link CAP}), so each store is driven past it through its real endpoint in a moment; a store
  * that stopped going through `setBounded` would grow past the cap and fail here.
  */
+import express from 'express';
+import request from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
+import { createServiceRouter } from '../../src/adapters/express/index.js';
 import {
   DEFAULT_TIMEOUTS,
   listen,
@@ -209,6 +212,24 @@ describe('the journal', () => {
       expect(entry.response.headers['location']?.length).toBeLessThanOrEqual(JOURNAL_BODY_LIMIT);
       expect(entry.request.body.text?.length).toBeLessThanOrEqual(JOURNAL_BODY_LIMIT);
     }
+  });
+});
+
+describe('an oversized body through Express', () => {
+  it.each([
+    ['wechat', '/sns/oauth2/access_token', (body: string) => JSON.parse(body).errcode === 45002],
+    ['qq', '/oauth2.0/token', (body: string) => body.startsWith('callback( {"error":100029')],
+    ['auth', '/v1/auth/login', (body: string) => JSON.parse(body).title === 'PAYLOAD_TOO_LARGE'],
+  ] as const)('answers %s with 413 in its own style', async (name, path, ownStyle) => {
+    const world = await createInProcessWorld();
+    const app = express();
+    app.use(createServiceRouter(world.services[name]));
+    const res = await request(app)
+      .post(path)
+      .set('content-type', 'application/json')
+      .send(`"${'x'.repeat(2 * 1024 * 1024)}"`);
+    expect(res.status).toBe(413);
+    expect(ownStyle(res.text)).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@
  * goes back to `===`:
  * - at run time, `safeEqual` is spied on and every site is made to compare a wrong value: the spy
  *   must have seen that value;
- * - in the source, no `===`/`!==` (or `==`/`!=`) has an operand named like a secret (secret,
+ * - in the mock's source, no `===`/`!==` (or `==`/`!=`) has an operand named like a secret (secret,
  *   appkey, password, hmac, hash, digest, ...token, ...code, ...key) unless the other side is a
  *   literal or a named constant, or the pair is listed below with the reason it is not a secret.
  *
@@ -191,6 +191,12 @@ describe('safeEqual at every comparison site', () => {
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 
+/**
+ * The mock itself: what holds and checks secrets. The contract verifier and the SDK are clients
+ * (they hold no one's secrets but their own), so their map keys are not scanned.
+ */
+const MOCK_DIRS = ['core', 'providers', 'auth-server', 'adapters', 'runtime', 'cli'];
+
 /** Operand names that hold secrets. */
 const SECRET_NAME = /(secret|appkey|password|hmac|hash|digest|token|code|key)$/i;
 
@@ -198,7 +204,6 @@ const SECRET_NAME = /(secret|appkey|password|hmac|hash|digest|token|code|key)$/i
 const NOT_SECRETS: Readonly<Record<string, string>> = {
   'record.apiKey === binding.apiKey': 'the API key *name* a unionCode was issued to, not the key',
   'check.record.clientId !== consumerKey': 'oauth_consumer_key is the public QQ client_id',
-  'm.key === before.key': 'contract diff tooling: JSON keys of a body, not credentials',
 };
 
 const EQUALITY = new Set([
@@ -275,7 +280,9 @@ function parse(path: string, text: string): ts.SourceFile {
 
 describe('the source', () => {
   it('compares no secret with ===, !==, == or !=', () => {
-    const found = sourceFiles(SRC).flatMap((file) =>
+    const files = MOCK_DIRS.flatMap((dir) => sourceFiles(join(SRC, dir)));
+    expect(files.length).toBeGreaterThan(50);
+    const found = files.flatMap((file) =>
       secretEqualitiesIn(parse(file, readFileSync(file, 'utf8'))).map(
         (hit) => `${relative(SRC, file)}:${hit}`,
       ),
