@@ -2,7 +2,8 @@
  * Helpers shared by every service's mock-only endpoints under `/__mock/`: a JSON error type,
  * body validation with every problem listed, and the routes every service has (health, clock).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
+import { newestMatching } from './bounded.js';
 import type { Clock } from './clock.js';
 import { parseDuration } from './duration.js';
 import { json, jsonObject, type MockRequest, type MockResponse } from './http.js';
@@ -111,4 +112,51 @@ export function commonMockRoutes<Ctx extends CommonMockContext>(): Route<Ctx>[] 
       return json(clockView(ctx.clock));
     }),
   ];
+}
+
+const grantsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** What `GET /__mock/grants` lists of one kind: how many are live, and the newest of them. */
+export interface GrantList {
+  readonly total: number;
+  readonly items: Record<string, unknown>[];
+}
+
+/**
+ * The shared shape of every provider's `GET /__mock/grants[?limit=100]`: `limit` from the query,
+ * and a `list` that keeps the newest live records first, each with its remaining lifetime on the
+ * mock clock after the provider's own fields.
+ */
+export function grantLister(
+  req: MockRequest,
+  now: number,
+): {
+  readonly header: { now: string; epochMs: number; limit: number };
+  list<T extends { readonly expiresAt: number }>(
+    records: Iterable<T>,
+    live: (record: T) => boolean,
+    view: (record: T) => Record<string, unknown>,
+  ): GrantList;
+} {
+  const parsed = grantsQuery.safeParse(Object.fromEntries(req.query));
+  if (!parsed.success) {
+    throw new MockApiError(400, 'invalid_query', formatIssues(parsed.error).join('; '));
+  }
+  const { limit } = parsed.data;
+  return {
+    header: { now: new Date(now).toISOString(), epochMs: now, limit },
+    list(records, live, view) {
+      const { total, items } = newestMatching(records, live, limit);
+      return {
+        total,
+        items: items.map((record) => ({
+          ...view(record),
+          expiresAt: new Date(record.expiresAt).toISOString(),
+          expiresInSeconds: Math.ceil((record.expiresAt - now) / 1000),
+        })),
+      };
+    },
+  };
 }

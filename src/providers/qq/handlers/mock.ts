@@ -4,8 +4,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../../../core/errors.js';
 import { json, type MockRequest, type MockResponse } from '../../../core/http.js';
-import { newestMatching } from '../../../core/bounded.js';
-import { MockApiError, parseMockBody } from '../../../core/mock-api.js';
+import { grantLister, MockApiError, parseMockBody } from '../../../core/mock-api.js';
 import { grantConsent, validateAuthorize } from '../authorize.js';
 import type { QqContext } from '../context.js';
 import { pageErrorText, type QqPageErrorSpec } from '../errors.js';
@@ -100,60 +99,36 @@ export function authorizeHeadless(req: MockRequest, ctx: QqContext): MockRespons
   }
 }
 
-const grantsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
-
 /**
  * `GET /__mock/grants[?limit=100]`: the codes and tokens still usable on the mock clock (unused,
  * unexpired codes and refresh tokens; unexpired access tokens), newest first, each with
  * `expiresInSeconds`.
  */
 export function listGrants(req: MockRequest, ctx: QqContext): MockResponse {
-  const parsed = grantsQuery.safeParse(Object.fromEntries(req.query));
-  if (!parsed.success) {
-    throw new MockApiError(
-      400,
-      'invalid_query',
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    );
-  }
-  const { limit } = parsed.data;
   const now = ctx.clock.now();
-  const grant = (record: QqGrant & { readonly expiresAt: number }) => ({
+  const lister = grantLister(req, now);
+  const grant = (record: QqGrant) => ({
     clientId: record.clientId,
     personaId: record.personaId,
     openid: ctx.world.openid(record.personaId, record.clientId),
     scope: record.scope,
-    expiresAt: new Date(record.expiresAt).toISOString(),
-    expiresInSeconds: Math.ceil((record.expiresAt - now) / 1000),
   });
-  const list = <T extends QqGrant & { readonly expiresAt: number }>(
-    records: Iterable<T>,
-    live: (record: T) => boolean,
-    view: (record: T) => Record<string, unknown>,
-  ) => {
-    const { total, items } = newestMatching(records, live, limit);
-    return { total, items: items.map((record) => ({ ...view(record), ...grant(record) })) };
-  };
   return json({
-    now: new Date(now).toISOString(),
-    epochMs: now,
-    limit,
-    codes: list(
+    ...lister.header,
+    codes: lister.list(
       ctx.state.codes.values(),
       (code) => !code.used && code.expiresAt > now,
-      (code) => ({ code: code.code, redirectUri: code.redirectUri }),
+      (code) => ({ code: code.code, redirectUri: code.redirectUri, ...grant(code) }),
     ),
-    accessTokens: list(
+    accessTokens: lister.list(
       ctx.state.accessTokens.values(),
       (token) => token.expiresAt > now,
-      (token) => ({ token: token.token }),
+      (token) => ({ token: token.token, ...grant(token) }),
     ),
-    refreshTokens: list(
+    refreshTokens: lister.list(
       ctx.state.refreshTokens.values(),
       (token) => !token.used && token.expiresAt > now,
-      (token) => ({ refreshToken: token.refreshToken }),
+      (token) => ({ refreshToken: token.refreshToken, ...grant(token) }),
     ),
   });
 }

@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../../../core/errors.js';
 import { json, type MockRequest, type MockResponse } from '../../../core/http.js';
-import { newestMatching } from '../../../core/bounded.js';
-import { MockApiError, parseMockBody } from '../../../core/mock-api.js';
+import { grantLister, MockApiError, parseMockBody } from '../../../core/mock-api.js';
 import type { PathParams } from '../../../core/router.js';
 import {
   callbackUrl,
@@ -190,59 +189,35 @@ export function expireQr(_req: MockRequest, ctx: WechatContext, params: PathPara
   return json(sessionView(ctx, session));
 }
 
-const grantsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
-
 /**
  * `GET /__mock/grants[?limit=100]`: the codes and tokens still usable on the mock clock (unused,
  * unexpired codes; unexpired tokens), newest first, each with `expiresInSeconds`.
  */
 export function listGrants(req: MockRequest, ctx: WechatContext): MockResponse {
-  const parsed = grantsQuery.safeParse(Object.fromEntries(req.query));
-  if (!parsed.success) {
-    throw new MockApiError(
-      400,
-      'invalid_query',
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    );
-  }
-  const { limit } = parsed.data;
   const now = ctx.clock.now();
-  const grant = (record: WechatGrant & { readonly expiresAt: number }) => ({
+  const lister = grantLister(req, now);
+  const grant = (record: WechatGrant) => ({
     appid: record.appid,
     personaId: record.personaId,
     openid: ctx.world.openid(record.personaId, record.appid),
     scope: record.scope,
-    expiresAt: new Date(record.expiresAt).toISOString(),
-    expiresInSeconds: Math.ceil((record.expiresAt - now) / 1000),
   });
-  const list = <T extends WechatGrant & { readonly expiresAt: number }>(
-    records: Iterable<T>,
-    live: (record: T) => boolean,
-    view: (record: T) => Record<string, unknown>,
-  ) => {
-    const { total, items } = newestMatching(records, live, limit);
-    return { total, items: items.map((record) => ({ ...view(record), ...grant(record) })) };
-  };
   return json({
-    now: new Date(now).toISOString(),
-    epochMs: now,
-    limit,
-    codes: list(
+    ...lister.header,
+    codes: lister.list(
       ctx.state.codes.values(),
       (code) => !code.used && code.expiresAt > now,
-      (code) => ({ code: code.code }),
+      (code) => ({ code: code.code, ...grant(code) }),
     ),
-    accessTokens: list(
+    accessTokens: lister.list(
       ctx.state.accessTokens.values(),
       (token) => token.expiresAt > now,
-      (token) => ({ token: token.token }),
+      (token) => ({ token: token.token, ...grant(token) }),
     ),
-    refreshTokens: list(
+    refreshTokens: lister.list(
       ctx.state.refreshTokens.values(),
       (token) => token.expiresAt > now,
-      (token) => ({ refreshToken: token.refreshToken }),
+      (token) => ({ refreshToken: token.refreshToken, ...grant(token) }),
     ),
   });
 }
