@@ -46,6 +46,8 @@ const registry = new WeakMap<object, ServiceControls>();
 
 const noCommit = (): Promise<void> => Promise.resolve();
 
+const NO_FAULTS: readonly string[] = Object.freeze([]);
+
 /**
  * Gives a service fresh controls with these options (replacing any it had). Call it before the
  * service answers its first request.
@@ -153,7 +155,7 @@ export async function dispatchWithControls<Ctx>(
   const startedAt = Date.now();
   const mockStartedAt = controls.clock?.now() ?? null;
   let routeName: string | null = null;
-  let applied: string[] = [];
+  let applied: readonly string[] = NO_FAULTS;
   let response: MockResponse;
   // A service's own route wins over a control endpoint at the same path (an override).
   const lookup = findRoute(plain, req);
@@ -164,8 +166,12 @@ export async function dispatchWithControls<Ctx>(
       response = guard(req, controls, lookup.route.path) ?? (await runRoute(plain, lookup, req));
     } else {
       const faults = controls.faults.take(lookup.route.name, req, plain);
-      applied = faults.map((fault) => fault.id);
-      response = (await playFaults(faults, req, plain)) ?? (await runRoute(plain, lookup, req));
+      if (faults.length === 0) {
+        response = await runRoute(plain, lookup, req);
+      } else {
+        applied = faults.map((fault) => fault.id);
+        response = (await playFaults(faults, req, plain)) ?? (await runRoute(plain, lookup, req));
+      }
     }
   } else if (control?.kind === 'found') {
     routeName = control.route.name;
@@ -180,7 +186,8 @@ export async function dispatchWithControls<Ctx>(
     response = plain.renderRouterError(kind, req);
   }
   try {
-    await controls.commit();
+    // Without a state file there is nothing to make durable, and no reason to wait a tick.
+    if (controls.commit !== noCommit) await controls.commit();
   } catch (error) {
     plain.logError?.(error, req);
     response = plain.renderRouterError('internal', req);

@@ -309,6 +309,7 @@ export function createFaultStore(): FaultStore {
       return count;
     },
     take(routeName, req, service) {
+      if (rules.length === 0) return [];
       const taken: StoredFault[] = [];
       let terminal = false;
       for (const rule of rules) {

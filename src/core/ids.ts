@@ -83,7 +83,8 @@ export function memoizeDerivation(
 ): (label: string, ...parts: string[]) => string {
   const cache = new Map<string, string>();
   return (label, ...parts) => {
-    const key = [label, ...parts].join('\u0000');
+    let key = label;
+    for (const part of parts) key += `\u0000${part}`;
     let value = cache.get(key);
     if (value === undefined) {
       value = derive(label, ...parts);

@@ -79,7 +79,8 @@ export interface JournalRecord {
 /** A bounded journal of one service. */
 export interface Journal {
   readonly limit: number;
-  record(entry: JournalRecord): JournalEntry;
+  /** Keeps one call (nothing when the limit is 0); the entry's text is made when first read. */
+  record(entry: JournalRecord): void;
   /** Matching entries, oldest first. */
   query(query?: JournalQuery): JournalEntry[];
   /** Empties the journal and answers how many entries it held. */
@@ -98,7 +99,15 @@ function cut(text: string, encoding: 'utf8' | 'base64'): JournalBody {
  * Header values cut like bodies: a form field can be echoed into a Location header (the `state` of
  * a consent form), and the journal's memory bound must not depend on the senders' restraint.
  */
-function cutHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+function cutHeaders(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  let long = false;
+  for (const key in headers) {
+    if ((headers[key]?.length ?? 0) > JOURNAL_BODY_LIMIT) {
+      long = true;
+      break;
+    }
+  }
+  if (!long) return headers;
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(headers)) {
     out[key] = value.length > JOURNAL_BODY_LIMIT ? value.slice(0, JOURNAL_BODY_LIMIT) : value;
@@ -106,10 +115,12 @@ function cutHeaders(headers: Readonly<Record<string, string>>): Record<string, s
   return out;
 }
 
+const NO_BODY: JournalBody = Object.freeze({ text: null, encoding: 'utf8', truncated: false });
+
 function requestBody(body: RequestBody): JournalBody {
   switch (body.kind) {
     case 'none':
-      return { text: null, encoding: 'utf8', truncated: false };
+      return NO_BODY;
     case 'form':
       return cut(body.params.toString(), 'utf8');
     case 'json':
@@ -131,18 +142,63 @@ function sinceMs(since: string | number): number {
   return /^\d+$/.test(since) ? Number(since) : Date.parse(since);
 }
 
-function matches(entry: JournalEntry, query: JournalQuery): boolean {
+/**
+ * What the journal keeps per call: bounded copies made at record time (bodies and header values
+ * cut to {@link JOURNAL_BODY_LIMIT}), with the entry's text fields (times, URL) made only when the
+ * entry is first read. Recording sits on every request's path; reading is rare.
+ */
+interface StoredEntry {
+  readonly seq: number;
+  readonly service: string;
+  readonly startedAt: number;
+  readonly mockStartedAt: number | null;
+  readonly route: string | null;
+  readonly method: string;
+  readonly url: URL;
+  readonly requestHeaders: Readonly<Record<string, string>>;
+  readonly requestBody: JournalBody;
+  readonly status: number;
+  readonly responseHeaders: Readonly<Record<string, string>>;
+  readonly responseBody: JournalBody;
+  readonly faults: readonly string[];
+  readonly durationMs: number;
+  entry?: JournalEntry;
+}
+
+function entryOf(stored: StoredEntry): JournalEntry {
+  stored.entry ??= {
+    seq: stored.seq,
+    service: stored.service,
+    time: new Date(stored.startedAt).toISOString(),
+    mockTime: stored.mockStartedAt === null ? null : new Date(stored.mockStartedAt).toISOString(),
+    route: stored.route,
+    method: stored.method,
+    url: stored.url.href,
+    path: stored.url.pathname,
+    request: { headers: stored.requestHeaders, body: stored.requestBody },
+    response: {
+      status: stored.status,
+      headers: stored.responseHeaders,
+      body: stored.responseBody,
+    },
+    faults: stored.faults,
+    durationMs: stored.durationMs,
+  };
+  return stored.entry;
+}
+
+function matches(stored: StoredEntry, query: JournalQuery): boolean {
   if (query.route !== undefined) {
     const pattern = query.route;
-    const name = entry.route ?? '';
+    const name = stored.route ?? '';
     const ok = pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
     if (!ok) return false;
   }
-  if (query.method !== undefined && entry.method !== query.method.toUpperCase()) return false;
-  if (query.path !== undefined && !entry.path.includes(query.path)) return false;
-  if (query.status !== undefined && entry.response.status !== query.status) return false;
-  if (query.after !== undefined && entry.seq <= query.after) return false;
-  if (query.since !== undefined && Date.parse(entry.time) < sinceMs(query.since)) return false;
+  if (query.method !== undefined && stored.method !== query.method.toUpperCase()) return false;
+  if (query.path !== undefined && !stored.url.pathname.includes(query.path)) return false;
+  if (query.status !== undefined && stored.status !== query.status) return false;
+  if (query.after !== undefined && stored.seq <= query.after) return false;
+  if (query.since !== undefined && stored.startedAt < sinceMs(query.since)) return false;
   return true;
 }
 
@@ -153,45 +209,42 @@ function matches(entry: JournalEntry, query: JournalQuery): boolean {
  * journal.query({ route: 'wechat.exchangeCode', status: 200 });
  */
 export function createJournal(limit = DEFAULT_JOURNAL_LIMIT): Journal {
-  const entries: JournalEntry[] = [];
+  const entries: StoredEntry[] = [];
   let seq = 0;
   let evicted = 0;
   return {
     limit,
     record(input) {
       const { request: req, response: res } = input;
-      const entry: JournalEntry = {
+      const stored: StoredEntry = {
         seq: ++seq,
         service: input.service,
-        time: new Date(input.startedAt).toISOString(),
-        mockTime: input.mockStartedAt === null ? null : new Date(input.mockStartedAt).toISOString(),
+        startedAt: input.startedAt,
+        mockStartedAt: input.mockStartedAt,
         route: input.route,
         method: req.method,
-        url: req.url.href,
-        path: req.url.pathname,
-        request: { headers: cutHeaders(req.headers), body: requestBody(req.body) },
-        response: {
-          status: res.status,
-          headers: cutHeaders(res.headers),
-          body: responseBody(res.body),
-        },
-        faults: [...input.faults],
+        url: req.url,
+        requestHeaders: cutHeaders(req.headers),
+        requestBody: requestBody(req.body),
+        status: res.status,
+        responseHeaders: cutHeaders(res.headers),
+        responseBody: responseBody(res.body),
+        faults: input.faults.length === 0 ? input.faults : [...input.faults],
         durationMs: Math.max(0, Date.now() - input.startedAt),
       };
       if (limit > 0) {
-        entries.push(entry);
+        entries.push(stored);
         while (entries.length > limit) {
           entries.shift();
           evicted++;
         }
       }
-      return entry;
     },
     query(query = {}) {
-      const found = entries.filter((entry) => matches(entry, query));
-      return query.limit === undefined
-        ? found
-        : found.slice(Math.max(0, found.length - query.limit));
+      const found = entries.filter((stored) => matches(stored, query));
+      const wanted =
+        query.limit === undefined ? found : found.slice(Math.max(0, found.length - query.limit));
+      return wanted.map(entryOf);
     },
     clear() {
       const count = entries.length;

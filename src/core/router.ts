@@ -71,24 +71,48 @@ export interface Service<Ctx = unknown> {
   reset?(): void;
 }
 
-interface CompiledPath {
+/** A route table prepared for lookups: literal paths by map, parameterised ones in order. */
+interface RouteIndex<Ctx> {
+  /** Routes of each literal path, with their position in the table. */
+  readonly literal: ReadonlyMap<string, readonly IndexedRoute<Ctx>[]>;
+  /** Routes with `:name` segments, in table order. */
+  readonly parameterised: readonly IndexedRoute<Ctx>[];
+}
+
+interface IndexedRoute<Ctx> {
+  readonly route: Route<Ctx>;
+  readonly position: number;
   readonly segments: readonly string[];
 }
 
-const compiled = new WeakMap<Route<unknown>, CompiledPath>();
+const indexes = new WeakMap<readonly Route<unknown>[], RouteIndex<unknown>>();
 
-function segmentsOf(route: Route<unknown>): readonly string[] {
-  let entry = compiled.get(route);
-  if (!entry) {
-    entry = { segments: route.path.split('/') };
-    compiled.set(route, entry);
-  }
-  return entry.segments;
+/**
+ * The index of a route table, built on first use. Tables are fixed once a service exists, so the
+ * index lives as long as the table and every lookup after the first is a map hit.
+ */
+function indexOf<Ctx>(routes: readonly Route<Ctx>[]): RouteIndex<Ctx> {
+  const cached = indexes.get(routes as readonly Route<unknown>[]);
+  if (cached) return cached;
+  const literal = new Map<string, IndexedRoute<Ctx>[]>();
+  const parameterised: IndexedRoute<Ctx>[] = [];
+  routes.forEach((candidate, position) => {
+    const segments = candidate.path.split('/');
+    const entry = { route: candidate, position, segments };
+    if (segments.some((segment) => segment.startsWith(':'))) parameterised.push(entry);
+    else literal.set(candidate.path, [...(literal.get(candidate.path) ?? []), entry]);
+  });
+  const index: RouteIndex<Ctx> = { literal, parameterised };
+  indexes.set(routes as readonly Route<unknown>[], index as RouteIndex<unknown>);
+  return index;
 }
 
-function matchPath(route: Route<unknown>, pathname: string): PathParams | undefined {
-  const pattern = segmentsOf(route);
-  const actual = pathname.split('/');
+const NO_PARAMS: PathParams = Object.freeze({});
+
+function matchSegments(
+  pattern: readonly string[],
+  actual: readonly string[],
+): PathParams | undefined {
   if (pattern.length !== actual.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
@@ -116,27 +140,50 @@ export type RouteLookup<Ctx> =
   | { readonly kind: 'method-not-allowed' }
   | { readonly kind: 'not-found' };
 
+const METHOD_NOT_ALLOWED = Object.freeze({ kind: 'method-not-allowed' as const });
+const NOT_FOUND = Object.freeze({ kind: 'not-found' as const });
+
 /**
  * Finds the route for a request. When the request's hostname is one of the service's real hosts,
  * only that logical host's routes match; on a plain port every host's paths are served together.
+ * When several routes match, the first in the table wins.
  */
 export function findRoute<Ctx>(
   service: Pick<Service<Ctx>, 'routes' | 'hosts'>,
   req: MockRequest,
 ): RouteLookup<Ctx> {
+  const index = indexOf(service.routes);
   const logicalHost = service.hosts[req.url.hostname];
-  let pathMatched = false;
   const method = req.method === 'HEAD' ? 'GET' : req.method;
-  for (const candidate of service.routes) {
-    if (logicalHost !== undefined && candidate.host !== '*' && candidate.host !== logicalHost) {
-      continue;
-    }
-    const params = matchPath(candidate as Route<unknown>, req.url.pathname);
-    if (!params) continue;
+  const pathname = req.url.pathname;
+  const onHost = (candidate: Route<Ctx>): boolean =>
+    logicalHost === undefined || candidate.host === '*' || candidate.host === logicalHost;
+  let pathMatched = false;
+  let best: { entry: IndexedRoute<Ctx>; params: PathParams } | undefined;
+  for (const entry of index.literal.get(pathname) ?? []) {
+    if (!onHost(entry.route)) continue;
     pathMatched = true;
-    if (candidate.method === method) return { kind: 'found', route: candidate, params };
+    if (entry.route.method === method) {
+      best = { entry, params: NO_PARAMS };
+      break;
+    }
   }
-  return pathMatched ? { kind: 'method-not-allowed' } : { kind: 'not-found' };
+  if (index.parameterised.length > 0) {
+    const actual = pathname.split('/');
+    for (const entry of index.parameterised) {
+      if (best !== undefined && entry.position > best.entry.position) break;
+      if (!onHost(entry.route)) continue;
+      const params = matchSegments(entry.segments, actual);
+      if (!params) continue;
+      pathMatched = true;
+      if (entry.route.method === method) {
+        best = { entry, params };
+        break;
+      }
+    }
+  }
+  if (best) return { kind: 'found', route: best.entry.route, params: best.params };
+  return pathMatched ? METHOD_NOT_ALLOWED : NOT_FOUND;
 }
 
 /**

@@ -89,7 +89,9 @@ export function parseWith<Schema extends z.ZodType>(
   data: unknown,
   source: string,
 ): z.output<Schema> {
-  const result = schema.safeParse(data);
+  // World files are parsed once per start: zod's compiled fast path would cost more to build than
+  // it saves.
+  const result = schema.safeParse(data, { jitless: true });
   if (!result.success) {
     const problems = formatIssues(result.error);
     throw new IdmockError(

@@ -50,40 +50,61 @@ export interface NodeHandlerOptions {
 }
 
 /**
+ * The abort signal of one request, made only when something asks for it: a held long-poll or a
+ * delay fault listens to it, while ordinary requests never do and so never pay for a controller.
+ */
+export class RequestLifetime {
+  #controller: AbortController | undefined;
+  #aborted = false;
+
+  /** Aborted once the client went away before its answer was written, or the server drains. */
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.#aborted) this.#controller.abort();
+    return this.#controller.signal;
+  }
+
+  abort(): void {
+    this.#aborted = true;
+    this.#controller?.abort();
+  }
+}
+
+/**
  * The requests a server is answering. Closing the server drains them: each request's signal is
  * aborted, which releases held long-polls (they answer 408 at once) and cuts delay faults short,
  * while ordinary requests simply run to their answer.
  */
 interface InFlight {
-  /** Registers a request; its controller is already aborted when the server is draining. */
-  begin(res: ServerResponse): AbortController;
+  /** Registers a request; its lifetime is already aborted when the server is draining. */
+  begin(res: ServerResponse): RequestLifetime;
   /** Aborts every request and resolves once all have ended, or after `graceMs`. */
   drain(graceMs: number): Promise<void>;
 }
 
 function createInFlight(): InFlight {
-  const active = new Set<AbortController>();
+  const active = new Set<RequestLifetime>();
   let draining = false;
   let idle: (() => void) | undefined;
   return {
     begin(res) {
-      const controller = new AbortController();
-      active.add(controller);
+      const lifetime = new RequestLifetime();
+      active.add(lifetime);
       res.once('close', () => {
-        if (!res.writableFinished) controller.abort();
-        active.delete(controller);
+        if (!res.writableFinished) lifetime.abort();
+        active.delete(lifetime);
         if (active.size === 0) idle?.();
       });
       if (draining) {
         // Keep-alive clients must not send another request to a server that is going away.
         res.setHeader('connection', 'close');
-        controller.abort();
+        lifetime.abort();
       }
-      return controller;
+      return lifetime;
     },
     drain(graceMs) {
       draining = true;
-      for (const controller of active) controller.abort();
+      for (const lifetime of active) lifetime.abort();
       if (active.size === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
@@ -94,6 +115,15 @@ function createInFlight(): InFlight {
       });
     },
   };
+}
+
+/**
+ * Whether a request carries a body. HTTP/1.1 frames a request body only by Content-Length or
+ * Transfer-Encoding; without either (or with a zero length) the request ended with its headers.
+ */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 /**
@@ -134,34 +164,65 @@ export function readBody(
   });
 }
 
-/** Converts a Node request (already read body) into a {@link MockRequest}. */
+/**
+ * Node's headers as plain strings. Node already lower-cases names and joins repeated headers
+ * (dropping repeats of single-valued ones); only `set-cookie` stays a list, and is joined here.
+ */
+function headersOf(req: IncomingMessage): Readonly<Record<string, string>> {
+  const raw = req.headers;
+  for (const key in raw) {
+    if (typeof raw[key] !== 'string') {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(raw)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return headers;
+    }
+  }
+  return raw as Readonly<Record<string, string>>;
+}
+
+let lastHost: string | undefined;
+let lastBase = 'http://localhost';
+
+/** The base URL for a Host header (the same one on nearly every request, so the last is kept). */
+function baseFor(host: string | undefined): string {
+  if (host !== lastHost) {
+    lastBase = `http://${sanitizeHost(host)}`;
+    lastHost = host;
+  }
+  return lastBase;
+}
+
+/**
+ * Converts a Node request (already read body) into a {@link MockRequest}. `signal` may be a
+ * {@link RequestLifetime}, whose controller is then made only if the handler reads the signal.
+ */
 export function toMockRequest(
   req: IncomingMessage,
   body: RequestBody,
-  signal: AbortSignal,
+  signal: AbortSignal | RequestLifetime,
   base?: string,
 ): MockRequest {
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    headers[key] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  const host = base ?? `http://${sanitizeHost(headers['host'])}`;
+  const headers = headersOf(req);
+  const host = base ?? baseFor(headers['host']);
   let url: URL;
   try {
     url = new URL(req.url ?? '/', host);
   } catch {
     url = new URL('/', host);
   }
-  return {
-    method: (req.method ?? 'GET').toUpperCase(),
-    url,
-    headers,
-    query: url.searchParams,
-    body,
-    ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }),
-    signal,
-  };
+  const method = req.method ?? 'GET';
+  const remoteAddress = req.socket.remoteAddress;
+  const fields = { method, url, headers, query: url.searchParams, body };
+  const withAddress = remoteAddress === undefined ? fields : { ...fields, remoteAddress };
+  if (signal instanceof RequestLifetime) {
+    return Object.defineProperty(withAddress, 'signal', {
+      enumerable: true,
+      get: () => signal.signal,
+    }) as MockRequest;
+  }
+  return { ...withAddress, signal };
 }
 
 function sanitizeHost(host: string | undefined): string {
@@ -169,19 +230,23 @@ function sanitizeHost(host: string | undefined): string {
   return 'localhost';
 }
 
-/** Writes a {@link MockResponse} to a Node response. */
+/**
+ * Writes a {@link MockResponse} to a Node response. A text body goes out as a string, so Node sends
+ * the head and the body in one write.
+ */
 export function writeResponse(res: ServerResponse, response: MockResponse, head = false): void {
   if (res.headersSent || res.destroyed) return;
-  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-  const headers: Record<string, string | number> = { ...response.headers };
   // A dropped-connection fault: close the socket without a status line, as a crashed upstream does.
   if (isDroppedConnection(response) || response.headers['connection'] === 'close') {
     res.destroy();
     return;
   }
-  headers['content-length'] = body.byteLength;
+  const body = response.body;
+  const headers: Record<string, string | number> = { ...response.headers };
+  headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   res.writeHead(response.status, headers);
-  res.end(head ? undefined : body);
+  if (head) res.end();
+  else res.end(body);
 }
 
 /** Creates a Node request listener serving one service. */
@@ -192,6 +257,8 @@ export function createNodeHandler(
   return handlerWith(service, options, createInFlight());
 }
 
+const NO_BODY: RequestBody = Object.freeze({ kind: 'none' });
+
 function handlerWith(
   service: Service,
   options: NodeHandlerOptions,
@@ -199,32 +266,36 @@ function handlerWith(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   return (req, res) => {
-    const controller = inFlight.begin(res);
-    void (async () => {
-      const raw = await readBody(req, limit);
-      if (raw === null) return;
-      const head = req.method === 'HEAD';
-      if (raw === undefined) {
-        const mock = toMockRequest(req, { kind: 'none' }, controller.signal);
-        const response = service.renderRouterError('payload-too-large', mock);
-        res.setHeader('connection', 'close');
-        writeResponse(res, response, head);
-        return;
-      }
-      const mock = toMockRequest(
-        req,
-        parseBody(raw, req.headers['content-type']),
-        controller.signal,
-      );
-      const response = await dispatch(service, mock);
-      writeResponse(res, response, head);
-    })().catch((error: unknown) => {
-      service.logError?.(error, toMockRequest(req, { kind: 'none' }, controller.signal));
+    const lifetime = inFlight.begin(res);
+    const head = req.method === 'HEAD';
+    const fail = (error: unknown): void => {
+      service.logError?.(error, toMockRequest(req, NO_BODY, lifetime));
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'text/plain' });
         res.end('internal error');
       }
-    });
+    };
+    const answer = (response: MockResponse): void => {
+      writeResponse(res, response, head);
+    };
+    if (!hasBody(req)) {
+      // The request ended with its headers: answer without waiting for the stream's end event.
+      dispatch(service, toMockRequest(req, NO_BODY, lifetime)).then(answer, fail);
+      return;
+    }
+    readBody(req, limit)
+      .then((raw) => {
+        if (raw === null) return;
+        if (raw === undefined) {
+          const mock = toMockRequest(req, NO_BODY, lifetime);
+          res.setHeader('connection', 'close');
+          answer(service.renderRouterError('payload-too-large', mock));
+          return;
+        }
+        const mock = toMockRequest(req, parseBody(raw, req.headers['content-type']), lifetime);
+        return dispatch(service, mock).then(answer);
+      })
+      .catch(fail);
   };
 }
 
