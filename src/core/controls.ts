@@ -12,7 +12,7 @@ import { safeEqual } from './ids.js';
 import { createJournal, DEFAULT_JOURNAL_LIMIT, type Journal } from './journal.js';
 import { MockApiError, renderMockApiError } from './mock-api.js';
 import { ProviderError } from './errors.js';
-import { findRoute, runRoute, type Route, type Service } from './router.js';
+import { findRoute, runRouteNow, type Route, type Service } from './router.js';
 import type { ScenarioHost } from './scenarios.js';
 
 /** Options of {@link attachControls}. */
@@ -141,67 +141,79 @@ const UNJOURNALLED = new Set([
   'mock.qrList',
 ]);
 
+/** A response now, or once a handler, fault or commit has finished. */
+type Answer = MockResponse | Promise<MockResponse>;
+
 /**
  * The controlled pipeline behind `dispatch`: the service's own routes (admin guard on mock-only
  * paths, faults on real ones), else the control endpoints (faults, journal, state, scenarios);
- * then the commit, then the journal entry.
+ * then the commit, then the journal entry. It answers synchronously when the handler does and
+ * there is nothing to wait for (no delay fault, no state file), so a plain read costs no ticks.
  */
-export async function dispatchWithControls<Ctx>(
-  service: Service<Ctx>,
-  req: MockRequest,
-): Promise<MockResponse> {
+export function dispatchWithControls<Ctx>(service: Service<Ctx>, req: MockRequest): Answer {
   const plain = service as unknown as Service;
   const controls = controlsOf(plain);
   const startedAt = Date.now();
   const mockStartedAt = controls.clock?.now() ?? null;
   let routeName: string | null = null;
   let applied: readonly string[] = NO_FAULTS;
-  let response: MockResponse;
+  let answer: Answer;
   // A service's own route wins over a control endpoint at the same path (an override).
   const lookup = findRoute(plain, req);
   const control = lookup.kind === 'found' ? undefined : findRoute(CONTROL_SERVICE, req);
   if (lookup.kind === 'found') {
     routeName = lookup.route.name;
     if (isMockOnlyPath(lookup.route.path)) {
-      response = guard(req, controls, lookup.route.path) ?? (await runRoute(plain, lookup, req));
+      answer = guard(req, controls, lookup.route.path) ?? runRouteNow(plain, lookup, req);
     } else {
       const faults = controls.faults.take(lookup.route.name, req, plain);
       if (faults.length === 0) {
-        response = await runRoute(plain, lookup, req);
+        answer = runRouteNow(plain, lookup, req);
       } else {
         applied = faults.map((fault) => fault.id);
-        response = (await playFaults(faults, req, plain)) ?? (await runRoute(plain, lookup, req));
+        answer = playFaults(faults, req, plain).then(
+          (faulted) => faulted ?? runRouteNow(plain, lookup, req),
+        );
       }
     }
   } else if (control?.kind === 'found') {
     routeName = control.route.name;
-    response =
+    answer =
       guard(req, controls, control.route.path) ??
-      (await runControl(control, { service: plain, controls }, req));
+      runControl(control, { service: plain, controls }, req);
   } else {
     const kind =
       control?.kind === 'method-not-allowed' || lookup.kind === 'method-not-allowed'
         ? 'method-not-allowed'
         : 'not-found';
-    response = plain.renderRouterError(kind, req);
+    answer = plain.renderRouterError(kind, req);
   }
-  try {
-    // Without a state file there is nothing to make durable, and no reason to wait a tick.
-    if (controls.commit !== noCommit) await controls.commit();
-  } catch (error) {
-    plain.logError?.(error, req);
-    response = plain.renderRouterError('internal', req);
+  const journal = (response: MockResponse): MockResponse => {
+    if (routeName === null || !UNJOURNALLED.has(routeName)) {
+      controls.journal.record({
+        service: plain.name,
+        route: routeName,
+        request: req,
+        response,
+        faults: applied,
+        startedAt,
+        mockStartedAt,
+      });
+    }
+    return response;
+  };
+  // Without a state file there is nothing to make durable, and no reason to wait a tick.
+  if (controls.commit === noCommit) {
+    return answer instanceof Promise ? answer.then(journal) : journal(answer);
   }
-  if (routeName === null || !UNJOURNALLED.has(routeName)) {
-    controls.journal.record({
-      service: plain.name,
-      route: routeName,
-      request: req,
-      response,
-      faults: applied,
-      startedAt,
-      mockStartedAt,
-    });
-  }
-  return response;
+  return (async () => {
+    let response = await answer;
+    try {
+      await controls.commit();
+    } catch (error) {
+      plain.logError?.(error, req);
+      response = plain.renderRouterError('internal', req);
+    }
+    return journal(response);
+  })();
 }

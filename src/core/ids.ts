@@ -81,16 +81,25 @@ export function createIds(options: IdsOptions): Ids {
 export function memoizeDerivation(
   derive: (label: string, ...parts: string[]) => string,
 ): (label: string, ...parts: string[]) => string {
-  const cache = new Map<string, string>();
-  return (label, ...parts) => {
-    let key = label;
-    for (const part of parts) key += `\u0000${part}`;
-    let value = cache.get(key);
-    if (value === undefined) {
-      value = derive(label, ...parts);
-      cache.set(key, value);
+  // A trie of maps, one level per argument: a lookup builds no key string.
+  interface Node {
+    value?: string;
+    readonly next: Map<string, Node>;
+  }
+  const root: Node = { next: new Map() };
+  const step = (node: Node, key: string): Node => {
+    let child = node.next.get(key);
+    if (child === undefined) {
+      child = { next: new Map() };
+      node.next.set(key, child);
     }
-    return value;
+    return child;
+  };
+  return (label, ...parts) => {
+    let node = step(root, label);
+    for (const part of parts) node = step(node, part);
+    node.value ??= derive(label, ...parts);
+    return node.value;
   };
 }
 

@@ -154,7 +154,8 @@ interface StoredEntry {
   readonly mockStartedAt: number | null;
   readonly route: string | null;
   readonly method: string;
-  readonly url: URL;
+  /** The URL's text, not the URL: an entry outlives many collections, so it keeps little. */
+  readonly href: string;
   readonly requestHeaders: Readonly<Record<string, string>>;
   readonly requestBody: JournalBody;
   readonly status: number;
@@ -165,6 +166,10 @@ interface StoredEntry {
   entry?: JournalEntry;
 }
 
+function pathOf(href: string): string {
+  return new URL(href).pathname;
+}
+
 function entryOf(stored: StoredEntry): JournalEntry {
   stored.entry ??= {
     seq: stored.seq,
@@ -173,8 +178,8 @@ function entryOf(stored: StoredEntry): JournalEntry {
     mockTime: stored.mockStartedAt === null ? null : new Date(stored.mockStartedAt).toISOString(),
     route: stored.route,
     method: stored.method,
-    url: stored.url.href,
-    path: stored.url.pathname,
+    url: stored.href,
+    path: pathOf(stored.href),
     request: { headers: stored.requestHeaders, body: stored.requestBody },
     response: {
       status: stored.status,
@@ -195,7 +200,7 @@ function matches(stored: StoredEntry, query: JournalQuery): boolean {
     if (!ok) return false;
   }
   if (query.method !== undefined && stored.method !== query.method.toUpperCase()) return false;
-  if (query.path !== undefined && !stored.url.pathname.includes(query.path)) return false;
+  if (query.path !== undefined && !pathOf(stored.href).includes(query.path)) return false;
   if (query.status !== undefined && stored.status !== query.status) return false;
   if (query.after !== undefined && stored.seq <= query.after) return false;
   if (query.since !== undefined && stored.startedAt < sinceMs(query.since)) return false;
@@ -223,7 +228,7 @@ export function createJournal(limit = DEFAULT_JOURNAL_LIMIT): Journal {
         mockStartedAt: input.mockStartedAt,
         route: input.route,
         method: req.method,
-        url: req.url,
+        href: req.url.href,
         requestHeaders: cutHeaders(req.headers),
         requestBody: requestBody(req.body),
         status: res.status,

@@ -199,18 +199,50 @@ export async function dispatch<Ctx>(
   return dispatchWithControls(service, req);
 }
 
+/**
+ * {@link dispatch} for transports that can write an answer in the same tick: the response itself
+ * when nothing had to be awaited, else a promise of it. Never throws or rejects.
+ */
+export function dispatchNow<Ctx>(
+  service: Service<Ctx>,
+  req: MockRequest,
+): MockResponse | Promise<MockResponse> {
+  return dispatchWithControls(service, req);
+}
+
+function renderThrown<Ctx>(service: Service<Ctx>, error: unknown, req: MockRequest): MockResponse {
+  if (error instanceof ProviderError) return service.renderError(error, req);
+  if (error instanceof MockApiError) return renderMockApiError(error);
+  service.logError?.(error, req);
+  return service.renderRouterError('internal', req);
+}
+
+/**
+ * Runs one matched route's handler, rendering its errors; never throws. Answers synchronously when
+ * the handler does.
+ */
+export function runRouteNow<Ctx>(
+  service: Service<Ctx>,
+  found: { readonly route: Route<Ctx>; readonly params: PathParams },
+  req: MockRequest,
+): MockResponse | Promise<MockResponse> {
+  let result: MockResponse | Promise<MockResponse>;
+  try {
+    result = found.route.handler(req, service.context, found.params);
+  } catch (error) {
+    return renderThrown(service, error, req);
+  }
+  if (result instanceof Promise) {
+    return result.then(undefined, (error: unknown) => renderThrown(service, error, req));
+  }
+  return result;
+}
+
 /** Runs one matched route's handler, rendering its errors; never throws. */
 export async function runRoute<Ctx>(
   service: Service<Ctx>,
   found: { readonly route: Route<Ctx>; readonly params: PathParams },
   req: MockRequest,
 ): Promise<MockResponse> {
-  try {
-    return await found.route.handler(req, service.context, found.params);
-  } catch (error) {
-    if (error instanceof ProviderError) return service.renderError(error, req);
-    if (error instanceof MockApiError) return renderMockApiError(error);
-    service.logError?.(error, req);
-    return service.renderRouterError('internal', req);
-  }
+  return runRouteNow(service, found, req);
 }

@@ -13,7 +13,7 @@ import {
   type RequestBody,
 } from '../../core/http.js';
 import { isDroppedConnection } from '../../core/faults.js';
-import { dispatch, type Service } from '../../core/router.js';
+import { dispatch, dispatchNow, type Service } from '../../core/router.js';
 
 /** Largest accepted request body, in bytes. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -214,15 +214,43 @@ export function toMockRequest(
   }
   const method = req.method ?? 'GET';
   const remoteAddress = req.socket.remoteAddress;
-  const fields = { method, url, headers, query: url.searchParams, body };
-  const withAddress = remoteAddress === undefined ? fields : { ...fields, remoteAddress };
   if (signal instanceof RequestLifetime) {
-    return Object.defineProperty(withAddress, 'signal', {
-      enumerable: true,
-      get: () => signal.signal,
-    }) as MockRequest;
+    return new NodeRequest(method, url, headers, body, remoteAddress, signal);
   }
-  return { ...withAddress, signal };
+  const fields = { method, url, headers, query: url.searchParams, body, signal };
+  return remoteAddress === undefined ? fields : { ...fields, remoteAddress };
+}
+
+/** A request whose abort signal is made on first read (see {@link RequestLifetime}). */
+class NodeRequest implements MockRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly body: RequestBody;
+  readonly remoteAddress?: string;
+  readonly #lifetime: RequestLifetime;
+
+  constructor(
+    method: string,
+    url: URL,
+    headers: Readonly<Record<string, string>>,
+    body: RequestBody,
+    remoteAddress: string | undefined,
+    lifetime: RequestLifetime,
+  ) {
+    this.method = method;
+    this.url = url;
+    this.headers = headers;
+    this.query = url.searchParams;
+    this.body = body;
+    if (remoteAddress !== undefined) this.remoteAddress = remoteAddress;
+    this.#lifetime = lifetime;
+  }
+
+  get signal(): AbortSignal {
+    return this.#lifetime.signal;
+  }
 }
 
 function sanitizeHost(host: string | undefined): string {
@@ -279,8 +307,17 @@ function handlerWith(
       writeResponse(res, response, head);
     };
     if (!hasBody(req)) {
-      // The request ended with its headers: answer without waiting for the stream's end event.
-      dispatch(service, toMockRequest(req, NO_BODY, lifetime)).then(answer, fail);
+      // The request ended with its headers: answer without waiting for the stream's end event,
+      // and in this very tick when the service answers synchronously.
+      let result: MockResponse | Promise<MockResponse>;
+      try {
+        result = dispatchNow(service, toMockRequest(req, NO_BODY, lifetime));
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (result instanceof Promise) result.then(answer, fail);
+      else answer(result);
       return;
     }
     readBody(req, limit)
