@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { createKeepAliveFetch } from '../adapters/http-client/index.js';
 import { attachWebSocket } from '../adapters/ws/index.js';
 import { createAuthService, loadAuthWorld } from '../auth-server/index.js';
 import type { Clock } from '../core/clock.js';
@@ -55,6 +56,8 @@ export const SERVICE_BUILDERS: Partial<Record<ServiceName, ServiceBuilder>> = {
     // A provider not started here is expected on its configured port (or set auth.*.baseUrl).
     const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
     const hostForUrl = host.includes(':') ? `[${host}]` : host;
+    // Every connect request calls a provider: keep those connections open between calls.
+    const fetch = createKeepAliveFetch();
     const auth = createAuthService({
       clock: ctx.clock,
       ids: ctx.ids,
@@ -70,9 +73,15 @@ export const SERVICE_BUILDERS: Partial<Record<ServiceName, ServiceBuilder>> = {
         ctx.logError(cause === undefined ? `auth server: ${message}` : cause);
       },
       logError: ctx.logError,
+      fetch,
     });
-    const attachServer = (server: Server): (() => Promise<void>) =>
-      attachWebSocket(server, (url) => auth.acceptSocket(url));
+    const attachServer = (server: Server): (() => Promise<void>) => {
+      const detach = attachWebSocket(server, (url) => auth.acceptSocket(url));
+      return async () => {
+        await detach();
+        fetch.close();
+      };
+    };
     // The same object, not a copy: controls attached to it stay visible to the auth server itself.
     return Object.assign(auth, { attachServer }) as unknown as Service;
   },

@@ -12,11 +12,20 @@ export type ProviderCheck<T> =
   /** The provider could not be asked or answered nonsense: PROVIDER_UNAVAILABLE. */
   | { readonly kind: 'unavailable'; readonly reason: string };
 
-/** The fetch function the clients use; injectable so tests can replace the network. */
+/** What the clients read of an answer: a `fetch` Response has it, and so can lighter ones. */
+export interface ProviderResponse {
+  readonly status: number;
+  text(): Promise<string>;
+}
+
+/**
+ * The fetch function the clients use (the global `fetch` unless one is given): `idmock start`
+ * gives the keep-alive `node:http` one of `adapters/http-client`, tests give fakes.
+ */
 export type FetchLike = (
   url: string,
   init: { signal: AbortSignal; headers?: Record<string, string> },
-) => Promise<Response>;
+) => Promise<ProviderResponse>;
 
 /** Options shared by the provider clients. */
 export interface ProviderClientOptions {
@@ -75,6 +84,9 @@ export async function getJson(
 }
 
 function describeCause(error: Error): string {
+  // fetch wraps the socket error as its cause; node:http rejects with the socket error itself.
+  const own = (error as NodeJS.ErrnoException).code;
+  if (own !== undefined && !(error.cause instanceof Error)) return `${own} ${error.message}`;
   const cause = error.cause;
   if (cause instanceof Error) {
     const code = (cause as NodeJS.ErrnoException).code;
