@@ -168,10 +168,11 @@ export function findRoute<Ctx>(
       break;
     }
   }
+  let actual: readonly string[] | undefined;
   if (index.parameterised.length > 0) {
-    const actual = pathname.split('/');
     for (const entry of index.parameterised) {
       if (best !== undefined && entry.position > best.entry.position) break;
+      actual ??= pathname.split('/');
       if (!onHost(entry.route)) continue;
       const params = matchSegments(entry.segments, actual);
       if (!params) continue;
