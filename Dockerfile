@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-cli.ts ./scripts/
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
@@ -17,5 +18,5 @@ COPY package.json ./
 COPY mock-providers ./mock-providers
 USER node
 EXPOSE 7700 7701 7702
-ENTRYPOINT ["node", "dist/cli/main.js"]
+ENTRYPOINT ["node", "dist/bin/idmock.js"]
 CMD ["start", "--host", "0.0.0.0"]

@@ -17,6 +17,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**'],
+    rules: {
+      // `import * as z from 'zod'`, the form zod documents: with it the CLI bundle leaves out the
+      // parts of zod nothing uses (locales, JSON Schema), which the named `z` object would keep.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "Use `import * as z from 'zod'` (docs/decisions/0007-bundled-cli.md).",
+        },
+      ],
+    },
+  },
+  {
     // Providers and the auth server speak plain values only; transports live in adapters.
     files: ['src/core/**', 'src/providers/**', 'src/auth-server/**'],
     rules: {

@@ -8,19 +8,19 @@
  * latency per endpoint with ratios, start time to the ready line, and the idmock process's RSS and
  * live heap idle and after a short and a long run. Rows are the `SCENARIOS` table below.
  *
- * Options (flag or environment variable), e.g. `npm run bench -- --long=1000000 --budget=400`:
+ * Options (flag or environment variable), e.g. `npm run bench -- --parts=start --starts=9`:
  *   --duration=<s>     BENCH_DURATION     seconds per measured run (5)
  *   --warmup=<s>       BENCH_WARMUP       seconds of discarded warm-up per server (1)
  *   --rounds=<n>       BENCH_ROUNDS       alternating runs per server, best one reported (1)
  *   --connections=<n>  BENCH_CONNECTIONS  concurrent connections (32)
  *   --short=<n>        BENCH_SHORT        requests before the first memory reading (10000)
- *   --long=<n>         BENCH_LONG         requests before the last memory reading (200000)
- *   --memory-cap=<s>   BENCH_MEMORY_CAP   longest time the long run may take (90)
- *   --budget=<s>       BENCH_BUDGET       whole-script target; the long run is cut to fit (150)
+ *   --long=<n>         BENCH_LONG         requests before the last memory reading (1000000)
+ *   --memory-cap=<s>   BENCH_MEMORY_CAP   longest time the long run may take (120)
+ *   --budget=<s>       BENCH_BUDGET       whole-script target; the long run is cut to fit (360)
  *   --starts=<n>       BENCH_STARTS       start-time samples per server, median reported (5)
  *   --only=<a,b>       BENCH_ONLY         throughput rows to run, by name (all)
  *   --parts=<a,b>      BENCH_PARTS        throughput,start,memory (all three)
- *   --no-build         BENCH_BUILD=0      skip compiling; use dist/ if present, else tsx only
+ *   --no-build         BENCH_BUILD=0      skip building; use dist/bin/ if present, else tsx only
  *   --json=<file>      BENCH_JSON         also write the raw figures as JSON
  */
 import autocannon from 'autocannon';
@@ -35,6 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, type ServiceName } from '../src/runtime/config.js';
 import { SERVICE_BUILDERS } from '../src/runtime/services.js';
 import { AUTH_DEFAULTS } from '../src/auth-server/defaults.js';
+import { bundleCli } from './bundle-cli.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -89,9 +90,9 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOpti
     rounds: Math.round(number('rounds', 'BENCH_ROUNDS', 1)),
     connections: Math.round(number('connections', 'BENCH_CONNECTIONS', 32)),
     shortN: Math.round(number('short', 'BENCH_SHORT', 10_000)),
-    longN: Math.round(number('long', 'BENCH_LONG', 200_000)),
-    memoryCap: number('memory-cap', 'BENCH_MEMORY_CAP', 90),
-    budget: number('budget', 'BENCH_BUDGET', 150),
+    longN: Math.round(number('long', 'BENCH_LONG', 1_000_000)),
+    memoryCap: number('memory-cap', 'BENCH_MEMORY_CAP', 120),
+    budget: number('budget', 'BENCH_BUDGET', 360),
     starts: Math.round(number('starts', 'BENCH_STARTS', 5)),
     only: only === undefined ? null : only.split(',').map((name) => name.trim()),
     parts,
@@ -105,7 +106,7 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOpti
 
 /** How a server is started: `node <args>` for idmock's CLI and for the comparison servers. */
 interface Launcher {
-  /** `tsx` (transpiled on load, as `npm start` runs) or `compiled` (plain JS, as `npx idmock`). */
+  /** `tsx` (transpiled on load, as `npm start` runs) or `compiled` (the bundle `npx idmock` runs). */
   readonly label: string;
   readonly idmock: readonly string[];
   readonly target: readonly string[];
@@ -259,50 +260,58 @@ async function heapAfterGc(server: Server): Promise<number> {
 }
 
 /**
- * Compiles `src/` and the comparison server to plain JS in a temporary directory (never touching
- * the working tree's `dist/`), so start time and memory can be read the way `npx idmock` runs.
+ * Builds, in a temporary directory (never touching the working tree's `dist/`), what `npx idmock`
+ * runs: the command bundled by `scripts/bundle-cli.ts` exactly as `npm run build` bundles it, and
+ * the comparison server compiled to plain JS, so start time and memory are read as users see them.
  */
 async function compiledLauncher(options: BenchOptions): Promise<Launcher | null> {
-  const dist = join(ROOT, 'dist/cli/main.js');
+  const dist = join(ROOT, 'dist/bin/idmock.js');
   if (!options.build) {
     if (!existsSync(dist)) return null;
     return { ...TSX_LAUNCHER, label: 'compiled (dist/)', idmock: [dist] };
   }
   const dir = await mkdtemp(join(tmpdir(), 'idmock-bench-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  let bundled: string;
+  try {
+    // The same function and options as `npm run build`: only the directory differs.
+    bundled = (await bundleCli({ outDir: join(dir, 'dist/bin') })).entry;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`bench: bundling failed (${reason}); measuring with tsx only\n`);
+    return null;
+  }
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
   // Type checking is `npm run typecheck`'s job; --noCheck keeps this step to a few seconds.
-  const common = [
-    ...['--declaration', 'false', '--sourceMap', 'false'],
-    ...['--noEmitOnError', 'false', '--noCheck'],
-  ];
-  const builds = [
-    ['-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist'), ...common],
+  const result = spawnSync(
+    process.execPath,
     [
+      tsc,
       join(ROOT, 'scripts/bench-target.ts'),
       ...['--outDir', join(dir, 'scripts'), '--rootDir', join(ROOT, 'scripts')],
       ...['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023'],
-      ...['--types', 'node', '--skipLibCheck', ...common],
+      ...['--types', 'node', '--skipLibCheck', '--declaration', 'false', '--sourceMap', 'false'],
+      ...['--noEmitOnError', 'false', '--noCheck'],
     ],
-  ];
-  for (const args of builds) {
-    const result = spawnSync(process.execPath, [tsc, ...args], { cwd: ROOT, encoding: 'utf8' });
-    if (result.status !== 0) {
-      process.stderr.write(`bench: tsc reported problems (emitting anyway):\n${result.stdout}\n`);
-    }
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    process.stderr.write(`bench: tsc reported problems (emitting anyway):\n${result.stdout}\n`);
   }
-  const main = join(dir, 'dist/cli/main.js');
-  if (!existsSync(main) || !existsSync(join(dir, 'scripts/bench-target.js'))) {
-    process.stderr.write('bench: compiling failed; measuring with tsx only\n');
+  if (!existsSync(join(dir, 'scripts/bench-target.js'))) {
+    process.stderr.write(
+      'bench: compiling the comparison server failed; measuring with tsx only\n',
+    );
     return null;
   }
-  // The compiled CLI finds its world at ../../mock-providers and its packages up the tree.
+  // The bundle finds its world at ../../mock-providers and its external packages up the tree.
   await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
   await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   await symlink(join(ROOT, 'mock-providers'), join(dir, 'mock-providers'), 'dir');
+  await symlink(join(ROOT, 'contracts'), join(dir, 'contracts'), 'dir');
   return {
     label: 'compiled',
-    idmock: [main],
+    idmock: [bundled],
     target: [join(dir, 'scripts/bench-target.js')],
   };
 }
@@ -881,7 +890,7 @@ async function main(): Promise<void> {
   const measurable = selected.filter((s) => served.includes(s.service) && s.prepare);
   const pending = selected.filter((s) => !measurable.includes(s)).map((s) => s.name);
 
-  if (options.build) log('compiling to plain JS in a temporary directory (--no-build skips)');
+  if (options.build) log('building the command as `npm run build` does, in a temporary directory');
   const compiled = await compiledLauncher(options);
   const launcher = compiled ?? TSX_LAUNCHER;
   const sections = [

@@ -21,7 +21,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as prettier from 'prettier';
 import ts from 'typescript';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   configFromEnv,
   configSchema,

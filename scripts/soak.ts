@@ -571,6 +571,12 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficStats>
     try {
       const messages: Record<string, unknown>[] = [];
       let wake: (() => void) | null = null;
+      // A refused or reset socket is a flow that met no answer, like a fetch that failed.
+      let failure: Error | null = null;
+      ws.on('error', (error: Error) => {
+        failure = error;
+        wake?.();
+      });
       ws.on('message', (data: Buffer) => {
         messages.push(JSON.parse(data.toString()) as Record<string, unknown>);
         wake?.();
@@ -578,6 +584,9 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficStats>
       const next = async (): Promise<Record<string, unknown>> => {
         const deadline = Date.now() + 10_000;
         while (messages.length === 0) {
+          if (failure !== null) {
+            throw new FlowEnd('unexpected', `socket: no answer (${failure.name})`, '');
+          }
           if (Date.now() > deadline || ws.readyState > WebSocket.OPEN)
             throw new FlowEnd('unexpected', 'socket: no answer', '');
           await new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@
  * start, so the auth server also starts alone or before its providers (see ADR 0003).
  */
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IDMOCK_INVALID_WORLD, IdmockError } from '../core/errors.js';
 import { loadJsonFile, type Persona } from '../core/world.js';
 import { GS_SYSTEMS, type SocialSystem } from './connect/constants.js';

@@ -9,12 +9,11 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  CONTRACT_TARGETS,
   isTargetName,
+  TARGET_DESCRIPTIONS,
   TARGET_NAMES,
   type TargetName,
-} from '../contract/targets.js';
-import { verifyTarget } from '../contract/verify.js';
+} from '../contract/target-names.js';
 
 interface VerifyFlags {
   target: TargetName;
@@ -66,7 +65,7 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 const TARGET_HELP = TARGET_NAMES.map(
-  (name) => `  ${name.padEnd(12)} ${CONTRACT_TARGETS[name].description}`,
+  (name) => `  ${name.padEnd(12)} ${TARGET_DESCRIPTIONS[name]}`,
 ).join('\n');
 
 /** Adds `idmock verify` to the program. */
@@ -147,6 +146,8 @@ export function registerVerifyCommand(program: Command): Command {
         ...(flags.wechatPort === undefined ? {} : { wechatPort: flags.wechatPort }),
         ...(flags.qqPort === undefined ? {} : { qqPort: flags.qqPort }),
       };
+      // Loaded on demand: the harness is not needed to start idmock or to print help.
+      const { verifyTarget } = await import('../contract/verify.js');
       const result = await verifyTarget({
         target: flags.target,
         baseUrl: flags.baseUrl,

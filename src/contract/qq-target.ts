@@ -6,6 +6,7 @@
  */
 import { CONTRACT_PARTIES, contractFileName } from './contracts.js';
 import { fieldOf, parseProviderJson, stringParam, targetHttp, type TargetHttp } from './http.js';
+import { TARGET_DESCRIPTIONS } from './target-names.js';
 import type { ContractTarget, InjectedValues, StateParams, StateTable } from './types.js';
 
 /**
@@ -97,7 +98,7 @@ export function qqMockStates(http: TargetHttp): StateTable {
 /** `idmock verify --target qq`. */
 export const QQ_TARGET: ContractTarget = {
   name: 'qq',
-  description: 'a QQ Connect implementation (the paths of graph.qq.com)',
+  description: TARGET_DESCRIPTIONS.qq,
   provider: CONTRACT_PARTIES.qq,
   contracts: [contractFileName(CONTRACT_PARTIES.authServer, CONTRACT_PARTIES.qq)],
   prepare(context) {

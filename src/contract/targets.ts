@@ -3,23 +3,15 @@
  */
 import { AUTH_SERVER_TARGET } from './auth-server/index.js';
 import { QQ_TARGET } from './qq-target.js';
+import type { TargetName } from './target-names.js';
 import type { ContractTarget } from './types.js';
 import { WECHAT_TARGET } from './wechat-target.js';
+
+export { isTargetName, TARGET_NAMES, type TargetName } from './target-names.js';
 
 /** The targets, keyed by their `--target` name. */
 export const CONTRACT_TARGETS = {
   wechat: WECHAT_TARGET,
   qq: QQ_TARGET,
   'auth-server': AUTH_SERVER_TARGET,
-} as const satisfies Readonly<Record<string, ContractTarget>>;
-
-/** A `--target` name. */
-export type TargetName = keyof typeof CONTRACT_TARGETS;
-
-/** The `--target` names, in help order. */
-export const TARGET_NAMES = Object.keys(CONTRACT_TARGETS) as TargetName[];
-
-/** Whether a string names a target. */
-export function isTargetName(value: string): value is TargetName {
-  return Object.hasOwn(CONTRACT_TARGETS, value);
-}
+} as const satisfies Readonly<Record<TargetName, ContractTarget>>;

@@ -7,6 +7,7 @@
  */
 import { CONTRACT_PARTIES, contractFileName } from './contracts.js';
 import { fieldOf, parseProviderJson, stringParam, targetHttp, type TargetHttp } from './http.js';
+import { TARGET_DESCRIPTIONS } from './target-names.js';
 import type { ContractTarget, InjectedValues, StateParams, StateTable } from './types.js';
 
 /**
@@ -158,7 +159,7 @@ export function wechatMockStates(http: TargetHttp): StateTable {
 /** `idmock verify --target wechat`. */
 export const WECHAT_TARGET: ContractTarget = {
   name: 'wechat',
-  description: 'a WeChat API implementation (the paths of api.weixin.qq.com)',
+  description: TARGET_DESCRIPTIONS.wechat,
   provider: CONTRACT_PARTIES.wechat,
   contracts: [contractFileName(CONTRACT_PARTIES.authServer, CONTRACT_PARTIES.wechat)],
   prepare(context) {

@@ -5,7 +5,7 @@
  * handler context does not carry; serving them from `dispatch` gives them to every service and
  * every transport at once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ServiceControls } from './controls.js';
 import { FaultValidationError, faultableRoutes } from './faults.js';
 import { json, jsonObject, type MockRequest, type MockResponse } from './http.js';

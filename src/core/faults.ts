@@ -4,7 +4,7 @@
  * `dispatch` applies them to every service's real routes, whatever the transport; mock-only routes
  * (`/__mock/...`) are never faulted, so a test can always reach the controls it needs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from './duration.js';
 import { ProviderError } from './errors.js';
 import { param, type MockRequest, type MockResponse } from './http.js';

@@ -2,7 +2,7 @@
  * Helpers shared by every service's mock-only endpoints under `/__mock/`: a JSON error type,
  * body validation with every problem listed, and the routes every service has (health, clock).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { newestMatching } from './bounded.js';
 import type { Clock } from './clock.js';
 import { parseDuration } from './duration.js';

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from './clock.js';
 import { controlsOf } from './controls.js';
 import { parseDuration } from './duration.js';

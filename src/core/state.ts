@@ -3,7 +3,7 @@
  * and the state file. Each service stores its own part under `services.<name>`; the shared clock's
  * offset travels with it because every lifetime is an absolute time on that clock.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from './clock.js';
 import { formatIssues } from './validation.js';
 

@@ -2,7 +2,7 @@
  * One boundary for validating outside input (config files, world data, admin request bodies) with
  * zod, reporting every problem at once with its key path.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Formats every zod issue as `path: message`, one per line. */
 export function formatIssues(error: z.ZodError, prefix = ''): string[] {

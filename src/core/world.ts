@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 // The zh_CN entry point loads one locale; the package root loads all of them (~30 MB, ~0.5 s).
 import { faker as zhCnFaker } from '@faker-js/faker/locale/zh_CN';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IDMOCK_INVALID_WORLD, IdmockError } from './errors.js';
 import { formatIssues } from './validation.js';
 

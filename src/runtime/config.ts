@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IDMOCK_INVALID_CONFIG, IdmockError } from '../core/errors.js';
 import { formatIssues } from '../core/validation.js';
 import { QQ_DEFAULTS, type QqSettings } from '../providers/qq/defaults.js';
@@ -228,7 +228,8 @@ export function readConfigFile(path: string): ConfigInput {
 export function resolveConfig(...layers: (ConfigInput | undefined)[]): ResolvedConfig {
   let merged: Record<string, unknown> = { ...DEFAULT_CONFIG, wechat: { ...DEFAULT_CONFIG.wechat } };
   for (const layer of layers) if (layer) merged = merge(merged, layer as Record<string, unknown>);
-  const result = configSchema.safeParse(merged);
+  // Parsed once per start: zod's compiled fast path would cost more to build than it saves.
+  const result = configSchema.safeParse(merged, { jitless: true });
   if (!result.success) {
     const problems = formatIssues(result.error);
     throw new IdmockError(

@@ -75,13 +75,10 @@ export const SERVICE_BUILDERS: Partial<Record<ServiceName, ServiceBuilder>> = {
       logError: ctx.logError,
       fetch,
     });
-    const attachServer = (server: Server): (() => Promise<void>) => {
-      const detach = attachWebSocket(server, (url) => auth.acceptSocket(url));
-      return async () => {
-        await detach();
-        fetch.close();
-      };
-    };
+    // Its pooled connections are not closed here: requests still draining use them, and the
+    // providers close them as they stop (idle ones never hold the process open).
+    const attachServer = (server: Server): (() => Promise<void>) =>
+      attachWebSocket(server, (url) => auth.acceptSocket(url));
     // The same object, not a copy: controls attached to it stay visible to the auth server itself.
     return Object.assign(auth, { attachServer }) as unknown as Service;
   },

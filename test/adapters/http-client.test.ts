@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKeepAliveFetch, MAX_ANSWER_BYTES } from '../../src/adapters/http-client/index.js';
 import { getJson } from '../../src/auth-server/clients/provider-http.js';
 
@@ -59,6 +59,34 @@ describe('the keep-alive provider transport', () => {
       });
     }
     expect(target.connections()).toBe(1);
+  });
+
+  it('closes its idle connections on close, and lets a call in flight finish', async () => {
+    let release = (): void => undefined;
+    const closed: string[] = [];
+    const target = await serve((req, res) => {
+      req.socket.once('close', () => closed.push(req.url ?? ''));
+      if (req.url === '/slow') {
+        release = () => res.end('slow');
+      } else {
+        res.end('fast');
+      }
+    });
+    const fetch = keepAlive();
+    const signal = AbortSignal.timeout(2000);
+    // The slow call holds one connection, so the fast one opens a second and leaves it idle.
+    const slow = fetch(`${target.url}/slow`, { signal });
+    await vi.waitFor(() => {
+      expect(target.connections()).toBe(1);
+    });
+    expect(await (await fetch(`${target.url}/fast`, { signal })).text()).toBe('fast');
+    expect(target.connections()).toBe(2);
+    fetch.close();
+    await vi.waitFor(() => {
+      expect(closed).toEqual(['/fast']);
+    });
+    release();
+    expect(await (await slow).text()).toBe('slow');
   });
 
   it('rejects with the socket error when the connection is refused', async () => {

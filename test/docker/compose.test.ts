@@ -108,8 +108,11 @@ describe('docker-compose.yml', () => {
       scripts: Record<string, string>;
     };
     expect(dockerfile).toMatch(/^WORKDIR \/app$/m);
-    expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/cli/main.js"]');
-    expect(pkg.bin['idmock']).toBe('./dist/cli/main.js');
+    expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/bin/idmock.js"]');
+    expect(pkg.bin['idmock']).toBe('./dist/bin/idmock.js');
+    // `npm run build` bundles the command with this script, so the build stage needs it.
+    expect(pkg.scripts['build']).toContain('scripts/bundle-cli.ts');
+    expect(dockerfile).toContain('COPY scripts/bundle-cli.ts ./scripts/');
     expect(dockerfile).toContain('COPY mock-providers ./mock-providers');
     expect(dockerfile).toContain('RUN npm run build');
     expect(pkg.scripts['build']).toBeDefined();

@@ -82,7 +82,8 @@ describe('the README set-up', () => {
     expect(pkg.scripts['idmock']).toMatch(/src\/cli\/main\.ts$/);
     expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^npm test\b/m);
     expect(readme).toContain(`Node.js ${pkg.engines.node.replace('>=', '')} or newer`);
-    expect(pkg.bin['idmock']).toBe('./dist/cli/main.js');
+    expect(pkg.bin['idmock']).toBe('./dist/bin/idmock.js');
+    expect(readme).toContain('`node dist/bin/idmock.js` is the same program');
   });
 
   it('mentions every npm script of the development commands', () => {

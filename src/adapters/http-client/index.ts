@@ -13,7 +13,10 @@ export const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /** A {@link FetchLike} that also releases its pooled connections. */
 export interface KeepAliveFetch extends FetchLike {
-  /** Closes the idle pooled connections (in-flight calls finish). */
+  /**
+   * Closes the idle pooled connections; calls in flight finish on theirs. Idle connections do not
+   * keep a process alive in any case, and a provider closes them after its keep-alive timeout.
+   */
   close(): void;
 }
 
@@ -63,8 +66,11 @@ export function createKeepAliveFetch(): KeepAliveFetch {
   };
   return Object.assign(get, {
     close() {
-      http.destroy();
-      https.destroy();
+      for (const agent of [http, https]) {
+        for (const sockets of Object.values(agent.freeSockets)) {
+          for (const socket of sockets ?? []) socket.destroy();
+        }
+      }
     },
   });
 }

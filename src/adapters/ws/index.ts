@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { RawData, WebSocketServer } from 'ws';
 
 /** The transport's side of one socket, handed to the protocol. */
 export interface SocketPeer {
@@ -59,6 +59,11 @@ function refuse(
   socket.end(Buffer.concat([Buffer.from(lines.join('\r\n')), bytes]));
 }
 
+// `ws` is loaded on the first accepted upgrade, not at start: most runs never open a socket, and
+// loading it is a noticeable part of `idmock start`'s start time (docs/decisions/0007).
+let wsLibrary: Promise<typeof import('ws')> | undefined;
+const loadWs = (): Promise<typeof import('ws')> => (wsLibrary ??= import('ws'));
+
 function textOf(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
@@ -75,28 +80,25 @@ export function attachWebSocket(
   decide: (url: URL, req: IncomingMessage) => UpgradeDecision,
   options: WebSocketOptions = {},
 ): () => Promise<void> {
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: options.maxPayload ?? 1024 * 1024,
-  });
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', () => undefined);
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      refuse(socket, 400, {}, '');
+  let wss: WebSocketServer | undefined;
+  let detached = false;
+  const accept = async (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    decision: Extract<UpgradeDecision, { accept: true }>,
+  ): Promise<void> => {
+    const { WebSocketServer } = await loadWs();
+    // Detached while `ws` loaded: the socket is not served (nor kept open).
+    if (detached) {
+      socket.destroy();
       return;
     }
-    const decision = decide(url, req);
-    if (!decision.accept) {
-      refuse(socket, decision.status, decision.headers, decision.body);
-      return;
-    }
+    wss ??= new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 1024 * 1024 });
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = decision.open({
         send(text) {
-          if (ws.readyState === WebSocket.OPEN) ws.send(text);
+          if (ws.readyState === ws.OPEN) ws.send(text);
         },
         close(code, reason) {
           ws.close(code, reason);
@@ -111,10 +113,33 @@ export function attachWebSocket(
       ws.on('error', () => undefined);
     });
   };
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => undefined);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      refuse(socket, 400, {}, '');
+      return;
+    }
+    const decision = decide(url, req);
+    if (!decision.accept) {
+      refuse(socket, decision.status, decision.headers, decision.body);
+      return;
+    }
+    accept(req, socket, head, decision).catch(() => {
+      socket.destroy();
+    });
+  };
   server.on('upgrade', onUpgrade);
   return () =>
     new Promise<void>((resolve) => {
+      detached = true;
       server.off('upgrade', onUpgrade);
+      if (wss === undefined) {
+        resolve();
+        return;
+      }
       for (const client of wss.clients) client.terminate();
       wss.close(() => {
         resolve();

@@ -2,7 +2,7 @@
  * The connect slice as a JSON-safe snapshot (maps become arrays, indexes are rebuilt) and back,
  * validated in full — schema, then I1, I2 and uniqueness — before anything is replaced.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues } from '../../core/validation.js';
 import { GS_SYSTEMS, type SocialSystem } from './constants.js';
 import { claimExternalId, type ConnectState, type PlayerRecord } from './state.js';

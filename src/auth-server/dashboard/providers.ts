@@ -4,7 +4,7 @@
  * works when each service runs in its own process or container. Every answer is checked against a
  * lenient schema; a provider that does not answer, or answers something else, is `unavailable`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { getJson, providerUrl, type ProviderClientOptions } from '../clients/provider-http.js';
 
 /** A value read from a provider, or why it could not be read. */

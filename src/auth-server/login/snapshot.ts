@@ -3,7 +3,7 @@
  * restore is prepared in full (schema, then L1, L2 and uniqueness) before anything is replaced, so
  * the service can check every slice first and apply them together.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues } from '../../core/validation.js';
 import { TN_PATTERN } from './constants.js';
 import { clearLoginState, type LoginState } from './state.js';

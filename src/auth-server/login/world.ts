@@ -11,7 +11,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IDMOCK_INVALID_WORLD, IdmockError } from '../../core/errors.js';
 import { loadJsonFile, type Persona } from '../../core/world.js';
 import { TN_PATTERN } from './constants.js';

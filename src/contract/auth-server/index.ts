@@ -8,6 +8,7 @@
  * which comes from idmock's `GET /__mock/sms` or, on other servers, from Pact's state-change URL.
  */
 import { CONTRACT_PARTIES, contractFileName } from '../contracts.js';
+import { TARGET_DESCRIPTIONS } from '../target-names.js';
 import type { ContractTarget } from '../types.js';
 import { connectStates } from './connect-states.js';
 import { createIdentities } from './identities.js';
@@ -35,8 +36,7 @@ export {
 /** `idmock verify --target auth-server`. */
 export const AUTH_SERVER_TARGET: ContractTarget = {
   name: 'auth-server',
-  description:
-    'an auth server (GameSparks-style connect API and WeChat QR login API); starts or takes the WeChat and QQ mocks it calls',
+  description: TARGET_DESCRIPTIONS['auth-server'],
   provider: CONTRACT_PARTIES.authServer,
   contracts: [
     contractFileName(CONTRACT_PARTIES.sdk, CONTRACT_PARTIES.authServer),

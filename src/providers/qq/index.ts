@@ -2,7 +2,7 @@
  * The simulated QQ Connect provider (graph.qq.com): one transport-free service (routes, context,
  * error rendering) that the node:http server, the Express router and nock all serve unchanged.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { ProviderError } from '../../core/errors.js';
 import { html, type MockRequest, type MockResponse } from '../../core/http.js';

@@ -3,7 +3,7 @@
  * behind a request (for scoped faults), and the state as a JSON-safe snapshot and back, validated
  * against the world before anything is replaced.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { param, type MockRequest } from '../../core/http.js';
 import { formatIssues } from '../../core/validation.js';
 import type { QqContext } from './context.js';

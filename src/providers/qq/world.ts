@@ -3,7 +3,7 @@
  * persona has there. openid is 32 upper-case hex per (persona, client_id); unionid is `UID_` plus
  * 32 upper-case hex per (persona, developer account), both derived from the seed (spec/qq.md §6).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IDMOCK_INVALID_WORLD, IdmockError } from '../../core/errors.js';
 import { memoizeDerivation, type Ids } from '../../core/ids.js';
 import type { Persona, QqProfile } from '../../core/world.js';

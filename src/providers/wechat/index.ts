@@ -22,7 +22,7 @@ import {
 } from './snapshot.js';
 import { createWechatState, pruneWechatState } from './state.js';
 import { buildWechatWorld, type wechatSeedSchema } from './world.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { param } from '../../core/http.js';
 import { wechatJson } from './wire.js';
 

@@ -3,7 +3,7 @@
  * the world before anything is replaced; plus the persona and app behind a request, for fault
  * scopes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { param, type MockRequest } from '../../core/http.js';
 import { formatIssues } from '../../core/validation.js';
 import type { WechatContext } from './context.js';

@@ -2,7 +2,7 @@
  * The WeChat side of the mocked world: open-platform accounts, apps and the persona ids they see.
  * openid is derived per (persona, appid); unionid per (persona, open-platform account).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { memoizeDerivation, type Ids } from '../../core/ids.js';
 import { IDMOCK_INVALID_WORLD, IdmockError } from '../../core/errors.js';
 import type { Persona } from '../../core/world.js';

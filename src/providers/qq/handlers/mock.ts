@@ -1,7 +1,7 @@
 /**
  * QQ's mock-only endpoints under `/__mock/`: the world as JSON, headless consent and auto-approve.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderError } from '../../../core/errors.js';
 import { json, type MockRequest, type MockResponse } from '../../../core/http.js';
 import { grantLister, MockApiError, parseMockBody } from '../../../core/mock-api.js';

@@ -2,7 +2,7 @@
  * WeChat's mock-only endpoints under `/__mock/`: the world, headless consent, QR session control
  * and auto-approve.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderError } from '../../../core/errors.js';
 import { json, type MockRequest, type MockResponse } from '../../../core/http.js';
 import { grantLister, MockApiError, parseMockBody } from '../../../core/mock-api.js';
