@@ -9,7 +9,12 @@ import { CONTROL_SERVICE, type ControlScope } from './control-routes.js';
 import { isMockOnlyPath, playFaults, createFaultStore, type FaultStore } from './faults.js';
 import { json, type MockRequest, type MockResponse } from './http.js';
 import { safeEqual } from './ids.js';
-import { createJournal, DEFAULT_JOURNAL_LIMIT, type Journal } from './journal.js';
+import {
+  createJournal,
+  DEFAULT_JOURNAL_LIMIT,
+  type Journal,
+  type JournalRecord,
+} from './journal.js';
 import { MockApiError, renderMockApiError } from './mock-api.js';
 import { ProviderError } from './errors.js';
 import { findRoute, runRouteNow, type Route, type Service } from './router.js';
@@ -188,23 +193,19 @@ export function dispatchWithControls<Ctx>(service: Service<Ctx>, req: MockReques
         : 'not-found';
     answer = plain.renderRouterError(kind, req);
   }
-  const journal = (response: MockResponse): MockResponse => {
-    if (routeName === null || !UNJOURNALLED.has(routeName)) {
-      controls.journal.record({
-        service: plain.name,
-        route: routeName,
-        request: req,
-        response,
-        faults: applied,
-        startedAt,
-        mockStartedAt,
-      });
-    }
-    return response;
+  const entry: Omit<JournalRecord, 'response'> = {
+    service: plain.name,
+    route: routeName,
+    request: req,
+    faults: applied,
+    startedAt,
+    mockStartedAt,
   };
   // Without a state file there is nothing to make durable, and no reason to wait a tick.
   if (controls.commit === noCommit) {
-    return answer instanceof Promise ? answer.then(journal) : journal(answer);
+    return answer instanceof Promise
+      ? answer.then((response) => journalled(controls, entry, response))
+      : journalled(controls, entry, answer);
   }
   return (async () => {
     let response = await answer;
@@ -214,6 +215,18 @@ export function dispatchWithControls<Ctx>(service: Service<Ctx>, req: MockReques
       plain.logError?.(error, req);
       response = plain.renderRouterError('internal', req);
     }
-    return journal(response);
+    return journalled(controls, entry, response);
   })();
+}
+
+/** Records a call in the journal (unless its route is one of the unjournalled) and passes it on. */
+function journalled(
+  controls: ServiceControls,
+  entry: Omit<JournalRecord, 'response'>,
+  response: MockResponse,
+): MockResponse {
+  if (entry.route === null || !UNJOURNALLED.has(entry.route)) {
+    controls.journal.record({ ...entry, response });
+  }
+  return response;
 }

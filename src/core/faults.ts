@@ -189,7 +189,7 @@ export interface FaultStore {
    * Takes the faults that apply to one call, consuming one use of each: every matching delay,
    * then the first matching error, status or drop.
    */
-  take(routeName: string, req: MockRequest, service: Service): Fault[];
+  take(routeName: string, req: MockRequest, service: Service): readonly Fault[];
 }
 
 /** Turns a validated input into its effect, listing problems against the service. */
@@ -270,6 +270,8 @@ export function checkFault(
   return { ok: true, input, effect };
 }
 
+const NO_FAULTS: readonly Fault[] = Object.freeze([]);
+
 /**
  * Creates the fault store of one service.
  * @example
@@ -309,7 +311,7 @@ export function createFaultStore(): FaultStore {
       return count;
     },
     take(routeName, req, service) {
-      if (rules.length === 0) return [];
+      if (rules.length === 0) return NO_FAULTS;
       const taken: StoredFault[] = [];
       let terminal = false;
       for (const rule of rules) {

@@ -156,35 +156,40 @@ export function findRoute<Ctx>(
   const logicalHost = service.hosts[req.url.hostname];
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   const pathname = req.url.pathname;
-  const onHost = (candidate: Route<Ctx>): boolean =>
-    logicalHost === undefined || candidate.host === '*' || candidate.host === logicalHost;
   let pathMatched = false;
-  let best: { entry: IndexedRoute<Ctx>; params: PathParams } | undefined;
-  for (const entry of index.literal.get(pathname) ?? []) {
-    if (!onHost(entry.route)) continue;
+  let found: IndexedRoute<Ctx> | undefined;
+  let params: PathParams = NO_PARAMS;
+  for (const entry of index.literal.get(pathname) ?? NO_ENTRIES) {
+    if (!onHost(entry.route, logicalHost)) continue;
     pathMatched = true;
     if (entry.route.method === method) {
-      best = { entry, params: NO_PARAMS };
+      found = entry;
       break;
     }
   }
   let actual: readonly string[] | undefined;
-  if (index.parameterised.length > 0) {
-    for (const entry of index.parameterised) {
-      if (best !== undefined && entry.position > best.entry.position) break;
-      actual ??= pathname.split('/');
-      if (!onHost(entry.route)) continue;
-      const params = matchSegments(entry.segments, actual);
-      if (!params) continue;
-      pathMatched = true;
-      if (entry.route.method === method) {
-        best = { entry, params };
-        break;
-      }
+  for (const entry of index.parameterised) {
+    if (found !== undefined && entry.position > found.position) break;
+    if (!onHost(entry.route, logicalHost)) continue;
+    actual ??= pathname.split('/');
+    const matched = matchSegments(entry.segments, actual);
+    if (!matched) continue;
+    pathMatched = true;
+    if (entry.route.method === method) {
+      found = entry;
+      params = matched;
+      break;
     }
   }
-  if (best) return { kind: 'found', route: best.entry.route, params: best.params };
+  if (found) return { kind: 'found', route: found.route, params };
   return pathMatched ? METHOD_NOT_ALLOWED : NOT_FOUND;
+}
+
+const NO_ENTRIES: readonly never[] = Object.freeze([]);
+
+/** Whether a route serves the request's logical host (every host when it came to a plain port). */
+function onHost(candidate: { readonly host: string }, logicalHost: string | undefined): boolean {
+  return logicalHost === undefined || candidate.host === '*' || candidate.host === logicalHost;
 }
 
 /**

@@ -50,8 +50,9 @@ export interface NodeHandlerOptions {
 }
 
 /**
- * The abort signal of one request, made only when something asks for it: a held long-poll or a
- * delay fault listens to it, while ordinary requests never do and so never pay for a controller.
+ * One request the server is answering. Its abort signal is made only when something asks for it
+ * (a held long-poll or a delay fault listens to it; ordinary requests never do and so never pay for
+ * a controller). It ends when its response closes, whether answered or abandoned by the client.
  */
 export class RequestLifetime {
   #controller: AbortController | undefined;
@@ -82,19 +83,34 @@ interface InFlight {
   drain(graceMs: number): Promise<void>;
 }
 
+/** Where a response finds its lifetime and in-flight set when it closes (one shared listener). */
+const TRACKED = Symbol('idmock.inFlight');
+
+interface Tracked {
+  [TRACKED]?: { readonly lifetime: RequestLifetime; readonly ended: (l: RequestLifetime) => void };
+}
+
+function onResponseClose(this: ServerResponse & Tracked): void {
+  const tracked = this[TRACKED];
+  if (tracked === undefined) return;
+  if (!this.writableFinished) tracked.lifetime.abort();
+  tracked.ended(tracked.lifetime);
+}
+
 function createInFlight(): InFlight {
   const active = new Set<RequestLifetime>();
   let draining = false;
   let idle: (() => void) | undefined;
+  const ended = (lifetime: RequestLifetime): void => {
+    active.delete(lifetime);
+    if (active.size === 0) idle?.();
+  };
   return {
     begin(res) {
       const lifetime = new RequestLifetime();
       active.add(lifetime);
-      res.once('close', () => {
-        if (!res.writableFinished) lifetime.abort();
-        active.delete(lifetime);
-        if (active.size === 0) idle?.();
-      });
+      (res as ServerResponse & Tracked)[TRACKED] = { lifetime, ended };
+      res.on('close', onResponseClose);
       if (draining) {
         // Keep-alive clients must not send another request to a server that is going away.
         res.setHeader('connection', 'close');
@@ -206,9 +222,12 @@ export function toMockRequest(
 ): MockRequest {
   const headers = headersOf(req);
   const host = base ?? baseFor(headers['host']);
+  const target = req.url ?? '/';
   let url: URL;
   try {
-    url = new URL(req.url ?? '/', host);
+    // An origin-form target ("/path?query") is parsed once, joined to the base, rather than as a
+    // reference resolved against a separately parsed base; anything else takes the general way.
+    url = isOriginForm(target) ? new URL(host + target) : new URL(target, host);
   } catch {
     url = new URL('/', host);
   }
@@ -253,6 +272,19 @@ class NodeRequest implements MockRequest {
   }
 }
 
+/**
+ * "/path?query", where joining to the base means the same as resolving against it: not "//host"
+ * or "/\\host" (tabs and line breaks, which a URL parser drops, skipped), which it reads as an
+ * authority.
+ */
+function isOriginForm(target: string): boolean {
+  if (target.charCodeAt(0) !== 0x2f) return false;
+  let i = 1;
+  let c = target.charCodeAt(i);
+  while (c === 0x09 || c === 0x0a || c === 0x0d) c = target.charCodeAt(++i);
+  return c !== 0x2f && c !== 0x5c;
+}
+
 function sanitizeHost(host: string | undefined): string {
   if (host !== undefined && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) return host;
   return 'localhost';
@@ -293,19 +325,16 @@ function handlerWith(
   inFlight: InFlight,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const fail = (error: unknown, req: IncomingMessage, res: ServerResponse): void => {
+    service.logError?.(error, toMockRequest(req, NO_BODY, AbortSignal.abort()));
+    if (!res.headersSent) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('internal error');
+    }
+  };
   return (req, res) => {
     const lifetime = inFlight.begin(res);
     const head = req.method === 'HEAD';
-    const fail = (error: unknown): void => {
-      service.logError?.(error, toMockRequest(req, NO_BODY, lifetime));
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('internal error');
-      }
-    };
-    const answer = (response: MockResponse): void => {
-      writeResponse(res, response, head);
-    };
     if (!hasBody(req)) {
       // The request ended with its headers: answer without waiting for the stream's end event,
       // and in this very tick when the service answers synchronously.
@@ -313,11 +342,21 @@ function handlerWith(
       try {
         result = dispatchNow(service, toMockRequest(req, NO_BODY, lifetime));
       } catch (error) {
-        fail(error);
+        fail(error, req, res);
         return;
       }
-      if (result instanceof Promise) result.then(answer, fail);
-      else answer(result);
+      if (!(result instanceof Promise)) {
+        writeResponse(res, result, head);
+        return;
+      }
+      result.then(
+        (response) => {
+          writeResponse(res, response, head);
+        },
+        (error: unknown) => {
+          fail(error, req, res);
+        },
+      );
       return;
     }
     readBody(req, limit)
@@ -326,13 +365,17 @@ function handlerWith(
         if (raw === undefined) {
           const mock = toMockRequest(req, NO_BODY, lifetime);
           res.setHeader('connection', 'close');
-          answer(service.renderRouterError('payload-too-large', mock));
+          writeResponse(res, service.renderRouterError('payload-too-large', mock), head);
           return;
         }
         const mock = toMockRequest(req, parseBody(raw, req.headers['content-type']), lifetime);
-        return dispatch(service, mock).then(answer);
+        return dispatch(service, mock).then((response) => {
+          writeResponse(res, response, head);
+        });
       })
-      .catch(fail);
+      .catch((error: unknown) => {
+        fail(error, req, res);
+      });
   };
 }
 
