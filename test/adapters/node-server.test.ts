@@ -17,14 +17,15 @@ function echoService(): Service {
   const root = route<null>('*', 'GET', '/', 'echo.root', (req) =>
     json({ href: req.url.href, hostname: req.url.hostname, q: req.query.get('q') }),
   );
-  return {
+  const service: Service<null> = {
     name: 'echo',
     routes: [root, echo],
     context: null,
     hosts: {},
     renderError: () => json({ error: 'provider' }, { status: 400 }),
     renderRouterError: (kind) => json({ error: kind }, { status: 404 }),
-  } as unknown as Service;
+  };
+  return service as unknown as Service;
 }
 
 /** Sends one raw request line and answers the response body (or the status line on an error). */
