@@ -243,12 +243,3 @@ export function runRouteNow<Ctx>(
   }
   return result;
 }
-
-/** Runs one matched route's handler, rendering its errors; never throws. */
-export async function runRoute<Ctx>(
-  service: Service<Ctx>,
-  found: { readonly route: Route<Ctx>; readonly params: PathParams },
-  req: MockRequest,
-): Promise<MockResponse> {
-  return runRouteNow(service, found, req);
-}
