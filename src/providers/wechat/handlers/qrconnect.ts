@@ -50,8 +50,10 @@ export function confirmQr(ctx: WechatContext, session: QrSession, personaId: str
 }
 
 function newUuid(ctx: WechatContext): string {
-  // 16 characters of [A-Za-z0-9_-], like `081fNLs3OTjRKaOo`.
-  return ctx.ids.base64url(16);
+  // 16 characters of [A-Za-z0-9_-], like `081fNLs3OTjRKaOo` or `061BoCBu-d18LwCJ`. Never a leading
+  // "-": every command line (`idmock scan <uuid>`, curl, scripts) would read the uuid as an option.
+  const uuid = ctx.ids.base64url(16);
+  return uuid.startsWith('-') ? `0${uuid.slice(1)}` : uuid;
 }
 
 function createSession(ctx: WechatContext, req: MockRequest, appid: string): QrSession {
