@@ -31,6 +31,34 @@ export default tseslint.config(
     },
   },
   {
+    // The per-request path of the servers `idmock start` runs.
+    files: [
+      'src/core/{http,router,controls,journal,faults,errors,clock,bounded}.ts',
+      'src/adapters/{node-server,http-client}/**',
+      'src/providers/*/{wire,grants,errors,authorize}.ts',
+      'src/providers/qq/handlers/{authorize,me,token,user-info}.ts',
+      'src/providers/wechat/handlers/{sns,qrconnect,oauth2-authorize}.ts',
+      'src/auth-server/connect/{engine,envelope,linking,requests,rest,routes}.ts',
+      'src/auth-server/login/{envelope,handlers,requests,routes,tokens,union-codes}.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "Use `import * as z from 'zod'` (docs/decisions/0007-bundled-cli.md).",
+        },
+        {
+          // On Node 20 an object made by a leading spread that gains keys goes straight to the
+          // old generation, so per-request copies made this way grow memory until a full GC.
+          selector: 'ObjectExpression[properties.0.type="SpreadElement"][properties.length>1]',
+          message:
+            'Write `{ ...a, k }` out key by key or as `Object.assign({}, a, { k })` (docs/decisions/0009-no-leading-spread.md).',
+        },
+      ],
+    },
+  },
+  {
     // Providers and the auth server speak plain values only; transports live in adapters.
     files: ['src/core/**', 'src/providers/**', 'src/auth-server/**'],
     rules: {

@@ -226,7 +226,15 @@ function journalled(
   response: MockResponse,
 ): MockResponse {
   if (entry.route === null || !UNJOURNALLED.has(entry.route)) {
-    controls.journal.record({ ...entry, response });
+    controls.journal.record({
+      service: entry.service,
+      route: entry.route,
+      request: entry.request,
+      response,
+      faults: entry.faults,
+      startedAt: entry.startedAt,
+      mockStartedAt: entry.mockStartedAt,
+    });
   }
   return response;
 }

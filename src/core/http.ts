@@ -80,15 +80,11 @@ export function redirect(location: string, status = 302): MockResponse {
 }
 
 /**
- * Builds QQ's JSONP body: `callback( <json> );` followed by a newline, with exactly one space inside
- * each parenthesis. Served as `text/html` like the real graph.qq.com.
+ * QQ's JSONP body for a value: `callback( <json> );` followed by a newline, with exactly one space
+ * inside each parenthesis. graph.qq.com serves it as `text/html`.
  */
-export function jsonp(value: unknown, status = 200): MockResponse {
-  return {
-    status,
-    headers: { 'content-type': 'text/html' },
-    body: `callback( ${JSON.stringify(value)} );\n`,
-  };
+export function jsonpText(value: unknown): string {
+  return `callback( ${JSON.stringify(value)} );\n`;
 }
 
 /** What may stand in a URL's query as given: RFC 3986 unreserved and sub-delims, `:@/?%`. */

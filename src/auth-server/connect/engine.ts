@@ -206,7 +206,13 @@ async function connectSocial(
     ctx.log(`${requestClass}: provider unavailable: ${identity.reason}`);
     return fail(requestClass, ERR_PROVIDER_UNAVAILABLE, requestId);
   }
-  await barrier(ctx, { ...base, system, externalId: identity.value.externalId });
+  await barrier(ctx, {
+    requestClass: base.requestClass,
+    requestId: base.requestId,
+    credential: base.credential,
+    system,
+    externalId: identity.value.externalId,
+  });
   return commitConnect(ctx, caller, fields, base, identity.value);
 }
 

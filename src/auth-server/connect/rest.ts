@@ -96,7 +96,7 @@ export async function handleRest(
   const outcome = await handleGsRequest(
     ctx,
     { credential, currentPlayerId: () => currentPlayerId },
-    { ...message, '@class': requestClass },
+    Object.assign({}, message, { '@class': requestClass }),
   );
   return gsJson(outcome.body);
 }

@@ -93,7 +93,7 @@ export function unauthorized(
 export function renderFailure(failure: LoginFailure): MockResponse {
   return json(failure.body, {
     status: failure.status,
-    headers: { ...NO_STORE, ...failure.headers },
+    headers: Object.assign({}, NO_STORE, failure.headers),
   });
 }
 

@@ -63,11 +63,11 @@ export function renderOauthError(
   req: MockRequest,
   status = 200,
 ): MockResponse {
-  const response = oauthBody(
+  return oauthBody(
     { error: spec.error, error_description: spec.description },
     formatOf(req),
+    status,
   );
-  return { ...response, status };
 }
 
 /** Renders an OpenAPI error as `{"ret","msg"}` (decoder errors as `{"msg","ret"}`). */
@@ -80,7 +80,7 @@ export function renderOpenApiError(
     spec.decoder === true
       ? { msg: `${spec.msg}${reason}`, ret: spec.ret }
       : { ret: spec.ret, msg: spec.msg };
-  return { ...openApiBody(body), status };
+  return openApiBody(body, status);
 }
 
 /** Renders a browser-step error page (`<message> (<code>)`, HTTP 200 unless given). */

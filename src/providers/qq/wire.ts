@@ -3,7 +3,7 @@
  * transport facts: HTTP 200, `text/html` for JSONP and url-encoded bodies (captured on `/me` and
  * the token endpoint), compact JSON, and JSONP written as `callback( <json> );\n`.
  */
-import { jsonp, paramAll, type MockRequest, type MockResponse } from '../../core/http.js';
+import { jsonpText, paramAll, type MockRequest, type MockResponse } from '../../core/http.js';
 
 /** The body format a request asked for: QQ's historical default, or `fmt=json`. */
 export type QqFormat = 'default' | 'json';
@@ -84,10 +84,14 @@ export type OpenApiErrorBody = { ret: number; msg: string } | { msg: string; ret
 const TEXT_HTML = 'text/html';
 
 /** `/me` and token responses as JSONP by default or bare JSON with `fmt=json`, both `text/html`. */
-export function oauthBody(value: MeBody | OauthErrorBody, format: QqFormat): MockResponse {
-  const response = jsonp(value);
-  if (format === 'default') return response;
-  return { ...response, body: JSON.stringify(value) };
+export function oauthBody(
+  value: MeBody | OauthErrorBody,
+  format: QqFormat,
+  status = 200,
+  headers: Readonly<Record<string, string>> = {},
+): MockResponse {
+  const body = format === 'default' ? jsonpText(value) : JSON.stringify(value);
+  return { status, headers: { 'content-type': TEXT_HTML, ...headers }, body };
 }
 
 /**
@@ -110,9 +114,9 @@ export function tokenBody(body: TokenBody, format: QqFormat): MockResponse {
  * `oauth_consumer_key`, so `<` and `>` are written `\u003c` and `\u003e` (as Go's
  * `encoding/json` writes them): the same JSON to every parser, and no markup for a browser.
  */
-export function openApiBody(body: UserInfoBody | OpenApiErrorBody): MockResponse {
+export function openApiBody(body: UserInfoBody | OpenApiErrorBody, status = 200): MockResponse {
   return {
-    status: 200,
+    status,
     headers: { 'content-type': 'text/html; charset=utf-8' },
     body: JSON.stringify(body).replace(/[<>]/g, (c) => (c === '<' ? '\\u003c' : '\\u003e')),
   };

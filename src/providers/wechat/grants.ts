@@ -26,7 +26,9 @@ function alnum(ctx: WechatContext, length: number): string {
 /** Mints a single-use code: 32 characters starting with `0`, like the real ones. */
 export function issueCode(ctx: WechatContext, grant: WechatGrant): CodeRecord {
   const record: CodeRecord = {
-    ...grant,
+    appid: grant.appid,
+    personaId: grant.personaId,
+    scope: grant.scope,
     code: `0${alnum(ctx, 31)}`,
     expiresAt: ctx.clock.now() + ctx.settings.codeTtlSeconds * 1000,
     used: false,

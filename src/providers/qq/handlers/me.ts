@@ -12,6 +12,9 @@ import { field, formatOf, oauthBody, present, type MeBody } from '../wire.js';
 
 const fail = catalogueThrower(QQ_OAUTH_ERRORS);
 
+/** `/me` answers are never cached (as graph.qq.com sends them). */
+const NO_CACHE: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-cache' });
+
 function requireToken(req: MockRequest, ctx: QqContext): AccessTokenRecord {
   const check = checkAccessToken(ctx, present(req, 'access_token'));
   switch (check.kind) {
@@ -43,6 +46,5 @@ export function getOpenid(req: MockRequest, ctx: QqContext): MockResponse {
   if (field(req, 'unionid') === '1') {
     body.unionid = ctx.world.unionid(record.personaId, app) ?? fail('unionidNotPermitted');
   }
-  const response = oauthBody(body, formatOf(req));
-  return { ...response, headers: { ...response.headers, 'cache-control': 'no-cache' } };
+  return oauthBody(body, formatOf(req), 200, NO_CACHE);
 }
