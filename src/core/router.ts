@@ -83,6 +83,8 @@ interface IndexedRoute<Ctx> {
   readonly route: Route<Ctx>;
   readonly position: number;
   readonly segments: readonly string[];
+  /** The literal start of the path, up to its first `:name` segment: a cheap first test. */
+  readonly prefix: string;
 }
 
 const indexes = new WeakMap<readonly Route<unknown>[], RouteIndex<unknown>>();
@@ -98,7 +100,9 @@ function indexOf<Ctx>(routes: readonly Route<Ctx>[]): RouteIndex<Ctx> {
   const parameterised: IndexedRoute<Ctx>[] = [];
   routes.forEach((candidate, position) => {
     const segments = candidate.path.split('/');
-    const entry = { route: candidate, position, segments };
+    const firstParam = segments.findIndex((segment) => segment.startsWith(':'));
+    const prefix = firstParam < 0 ? candidate.path : `${segments.slice(0, firstParam).join('/')}/`;
+    const entry = { route: candidate, position, segments, prefix };
     if (segments.some((segment) => segment.startsWith(':'))) parameterised.push(entry);
     else literal.set(candidate.path, [...(literal.get(candidate.path) ?? []), entry]);
   });
@@ -170,7 +174,7 @@ export function findRoute<Ctx>(
   let actual: readonly string[] | undefined;
   for (const entry of index.parameterised) {
     if (found !== undefined && entry.position > found.position) break;
-    if (!onHost(entry.route, logicalHost)) continue;
+    if (!pathname.startsWith(entry.prefix) || !onHost(entry.route, logicalHost)) continue;
     actual ??= pathname.split('/');
     const matched = matchSegments(entry.segments, actual);
     if (!matched) continue;

@@ -38,11 +38,17 @@ export interface ErrorBody {
   errmsg: string;
 }
 
+/** A body's text as api.weixin.qq.com writes it. */
+export function wechatJsonText(body: object): string {
+  return escapeSlashes(JSON.stringify(body));
+}
+
+/** A response of api.weixin.qq.com carrying already serialised text (see {@link wechatJsonText}). */
+export function wechatText(text: string, status = 200): MockResponse {
+  return { status, headers: { 'content-type': 'text/plain' }, body: text };
+}
+
 /** Serialises a body the way api.weixin.qq.com does. */
 export function wechatJson(body: object, status = 200): MockResponse {
-  return {
-    status,
-    headers: { 'content-type': 'text/plain' },
-    body: escapeSlashes(JSON.stringify(body)),
-  };
+  return wechatText(wechatJsonText(body), status);
 }

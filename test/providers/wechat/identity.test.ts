@@ -120,6 +120,13 @@ describe('openid and unionid in /sns/oauth2/access_token and /sns/userinfo', () 
       expect(sameTokens).toMatchObject({ openid: site.openid, unionid: site.unionid });
       expect(otherTokens.openid).not.toBe(site.openid);
       expect(otherTokens.unionid).not.toBe(site.unionid);
+      // Each world answers userinfo with its own ids, whichever world answered first.
+      expect(await profile(site)).toMatchObject({ openid: site.openid, unionid: site.unionid });
+      const otherProfile = await userinfo(other.urls.wechat ?? '', otherTokens);
+      expect(otherProfile.json()).toMatchObject({
+        openid: otherTokens.openid,
+        unionid: otherTokens.unionid,
+      });
     } finally {
       await Promise.all([same.stop(), other.stop()]);
     }

@@ -8,9 +8,11 @@ import { safeEqual } from '../../../core/ids.js';
 import type { WechatContext } from '../context.js';
 import { WECHAT_API_ERRORS } from '../errors.js';
 import { checkAccessToken, issueTokens, redeemCode, refreshGrant } from '../grants.js';
-import type { WechatApp } from '../world.js';
+import type { WechatApp, WechatUser } from '../world.js';
 import {
   wechatJson,
+  wechatJsonText,
+  wechatText,
   type AccessTokenBody,
   type RefreshTokenBody,
   type UserInfoBody,
@@ -76,36 +78,55 @@ export function refreshAccessToken(req: MockRequest, ctx: WechatContext): MockRe
   return wechatJson(body);
 }
 
+const TOKEN_OK = wechatJsonText({ errcode: 0, errmsg: 'ok' });
+
 /** `GET /sns/auth?access_token&openid`: `{"errcode":0,"errmsg":"ok"}` when valid. */
 export function checkAccessTokenEndpoint(req: MockRequest, ctx: WechatContext): MockResponse {
   checkAccessToken(ctx, present(req, 'access_token'), present(req, 'openid'));
-  return wechatJson({ errcode: 0, errmsg: 'ok' });
+  return wechatText(TOKEN_OK);
+}
+
+/**
+ * Userinfo texts by persona, then appid. A text is made of world data only (openid, nickname,
+ * avatar, unionid), which never changes once the world is loaded, so each pair is serialised once;
+ * the world bounds how many pairs there are, as it does for the memoised openids.
+ */
+const userInfoTexts = new WeakMap<WechatUser, Map<string, string>>();
+
+function userInfoText(ctx: WechatContext, user: WechatUser, app: WechatApp): string {
+  let byApp = userInfoTexts.get(user);
+  if (byApp === undefined) {
+    byApp = new Map();
+    userInfoTexts.set(user, byApp);
+  }
+  let text = byApp.get(app.appid);
+  if (text === undefined) {
+    // Since 2021-10-20 sex is always 0 and the location fields are empty strings.
+    const body: UserInfoBody = {
+      openid: ctx.world.openid(user.persona.id, app.appid),
+      nickname: user.persona.nickname,
+      sex: 0,
+      language: '',
+      city: '',
+      province: '',
+      country: '',
+      headimgurl: user.headimgurl,
+      privilege: [],
+    };
+    const unionid = ctx.world.unionid(user.persona.id, app);
+    if (unionid !== undefined) body.unionid = unionid;
+    text = wechatJsonText(body);
+    byApp.set(app.appid, text);
+  }
+  return text;
 }
 
 /** `GET /sns/userinfo?access_token&openid[&lang]`: needs a userinfo or login scope. */
 export function getUserInfo(req: MockRequest, ctx: WechatContext): MockResponse {
-  const { record, openid } = checkAccessToken(
-    ctx,
-    present(req, 'access_token'),
-    present(req, 'openid'),
-  );
+  const { record } = checkAccessToken(ctx, present(req, 'access_token'), present(req, 'openid'));
   if (!/snsapi_(userinfo|login)/.test(record.scope)) return fail('apiUnauthorized');
   const user = ctx.world.user(record.personaId);
   const app = ctx.world.app(record.appid);
   if (!user || !app) return fail('systemError');
-  // Since 2021-10-20 sex is always 0 and the location fields are empty strings.
-  const body: UserInfoBody = {
-    openid,
-    nickname: user.persona.nickname,
-    sex: 0,
-    language: '',
-    city: '',
-    province: '',
-    country: '',
-    headimgurl: user.headimgurl,
-    privilege: [],
-  };
-  const unionid = ctx.world.unionid(record.personaId, app);
-  if (unionid !== undefined) body.unionid = unionid;
-  return wechatJson(body);
+  return wechatText(userInfoText(ctx, user, app));
 }
