@@ -6,7 +6,8 @@
  * Every server runs in its own child process; autocannon runs here, so the load generator never
  * shares an event loop with the server it measures. Prints markdown tables: throughput and p99
  * latency per endpoint with ratios, start time to the ready line, and the idmock process's RSS and
- * live heap idle and after a short and a long run. Rows are the `SCENARIOS` table below.
+ * live heap idle and after a short, a middle and a long run, beside the bare server's RSS after the
+ * same requests. Rows are the `SCENARIOS` table below.
  *
  * Options (flag or environment variable), e.g. `npm run bench -- --parts=start --starts=9`:
  *   --duration=<s>     BENCH_DURATION     seconds per measured run (5)
@@ -759,6 +760,11 @@ interface MemoryFigures {
   readonly points: readonly MemoryPoint[];
   /** The long run hit its time cap before its request count. */
   readonly cut: boolean;
+  /**
+   * The bare `node:http` server (the same static body) under the same requests: what Node and V8
+   * alone do to RSS over such a run, the reference for idmock's growth.
+   */
+  readonly bare: readonly Omit<MemoryPoint, 'heapBytes'>[];
 }
 
 const settle = (ms: number): Promise<void> =>
@@ -788,21 +794,74 @@ async function benchMemory(
     await settle(500);
     await read('idle', 0);
     const plan = await scenario.prepare(base, idmock.urls);
+    const sizes = await answerSizes(base, plan);
     const common = { connections: options.connections, judge: true };
-    const short = await load(base, plan, { ...common, amount: options.shortN, cap: 60 });
-    await read('short run', short.requests);
-    const rest = options.longN - short.requests;
-    const long =
-      rest > 0
-        ? await load(base, plan, { ...common, amount: rest, cap: capSeconds })
-        : { requests: 0, wrong: 0, cut: false };
-    await read('long run', short.requests + long.requests);
-    if (short.wrong + long.wrong > 0) {
-      throw new Error(`bench: ${short.wrong + long.wrong} wrong answers in the memory run`);
+    // A reading in between (ten times the short run) shows whether growth goes on or levels off.
+    const mid = options.shortN * 10;
+    const stages = [
+      { label: 'short run', upTo: options.shortN, cap: 60 },
+      ...(mid < options.longN ? [{ label: 'mid run', upTo: mid, cap: 60 }] : []),
+      { label: 'long run', upTo: options.longN, cap: capSeconds },
+    ];
+    const amounts: number[] = [];
+    let total = 0;
+    let wrong = 0;
+    let cut = false;
+    for (const stage of stages) {
+      const amount = stage.upTo - total;
+      const run: Pick<RunFigures, 'requests' | 'wrong' | 'cut'> =
+        amount > 0 && !cut
+          ? await load(base, plan, { ...common, amount, cap: stage.cap })
+          : { requests: 0, wrong: 0, cut };
+      total += run.requests;
+      wrong += run.wrong;
+      cut = run.cut;
+      amounts.push(run.requests);
+      await read(stage.label, total);
     }
-    return { launcher: launcher.label, scenario: scenario.name, points, cut: long.cut };
+    if (wrong > 0) throw new Error(`bench: ${wrong} wrong answers in the memory run`);
+    await idmock.stop();
+    // The same numbers of requests, so the readings compare like for like.
+    const bare = await bareMemory(
+      launcher,
+      plan,
+      sizes,
+      options,
+      stages.map((stage, index) => ({ label: stage.label, amount: amounts[index] ?? 0 })),
+    );
+    return { launcher: launcher.label, scenario: scenario.name, points, cut, bare };
   } finally {
     await idmock.stop();
+  }
+}
+
+/** RSS of the bare comparison server, idle and after the given runs of requests (in turn). */
+async function bareMemory(
+  launcher: Launcher,
+  plan: Plan,
+  sizes: Readonly<Record<string, number>>,
+  options: BenchOptions,
+  runs: readonly { readonly label: string; readonly amount: number }[],
+): Promise<Omit<MemoryPoint, 'heapBytes'>[]> {
+  const bare = await startTarget(launcher, 'bare', sizes);
+  try {
+    const pid = bare.child.pid ?? 0;
+    const url = bare.urls['server'] ?? '';
+    const points: Omit<MemoryPoint, 'heapBytes'>[] = [];
+    await settle(500);
+    points.push({ label: 'idle', requests: 0, rssBytes: await rssOf(pid) });
+    let total = 0;
+    for (const { label, amount } of runs) {
+      const common = { connections: options.connections, judge: false };
+      const run =
+        amount > 0 ? await load(url, plan, { ...common, amount, cap: 60 }) : { requests: 0 };
+      total += run.requests;
+      await settle(500);
+      points.push({ label, requests: total, rssBytes: await rssOf(pid) });
+    }
+    return points;
+  } finally {
+    await bare.stop();
   }
 }
 
@@ -862,10 +921,23 @@ function load1(): string {
   return (loadavg()[0] ?? 0).toFixed(2);
 }
 
-function growth(memory: MemoryFigures, key: 'rssBytes' | 'heapBytes'): number {
-  const short = memory.points.find((point) => point.label === 'short run');
+function growth<K extends 'rssBytes' | 'heapBytes'>(
+  memory: { readonly points: readonly ({ readonly label: string } & Record<K, number>)[] },
+  key: K,
+  from = 'short run',
+): number {
+  const start = memory.points.find((point) => point.label === from);
   const long = memory.points.find((point) => point.label === 'long run');
-  return short && long ? long[key] / short[key] : Number.NaN;
+  return start && long ? long[key] / start[key] : Number.NaN;
+}
+
+/** The bare server's RSS at the same reading, with its request count when it differs. */
+function bareReading(memory: MemoryFigures, label: string): string {
+  const bare = memory.bare.find((point) => point.label === label);
+  const own = memory.points.find((point) => point.label === label);
+  if (!bare) return '—';
+  const count = bare.requests === own?.requests ? '' : ` (${int(bare.requests)} requests)`;
+  return `${mb(bare.rssBytes)}${count}`;
 }
 
 function machine(): string {
@@ -947,16 +1019,19 @@ async function main(): Promise<void> {
       `### Memory of the idmock process (requests: ${memory.scenario})`,
       '',
       table(
-        ['reading', 'requests', 'RSS MB', 'live heap after GC MB'],
+        ['reading', 'requests', 'RSS MB', 'live heap after GC MB', 'bare node:http RSS MB'],
         memory.points.map((point) => [
           point.label,
           `${int(point.requests)}${point.label === 'long run' && memory.cut ? ' (cut at the time cap)' : ''}`,
           mb(point.rssBytes),
           mb(point.heapBytes),
+          bareReading(memory, point.label),
         ]),
       ),
       '',
-      `long ÷ short: RSS ${ratio(growth(memory, 'rssBytes'))}, live heap ${ratio(growth(memory, 'heapBytes'))}`,
+      `long ÷ short: RSS ${ratio(growth(memory, 'rssBytes'))}, live heap ${ratio(growth(memory, 'heapBytes'))}; bare node:http RSS ${ratio(growth({ points: memory.bare }, 'rssBytes'))}`,
+      '',
+      `long ÷ mid: RSS ${ratio(growth(memory, 'rssBytes', 'mid run'))}; bare node:http RSS ${ratio(growth({ points: memory.bare }, 'rssBytes', 'mid run'))}`,
     );
   }
 

@@ -146,24 +146,52 @@ function sinceMs(since: string | number): number {
  * What the journal keeps per call: bounded copies made at record time (bodies and header values
  * cut to {@link JOURNAL_BODY_LIMIT}), with the entry's text fields (times, URL) made only when the
  * entry is first read. Recording sits on every request's path; reading is rare.
+ *
+ * Slots are reused: once the journal is full, a new call overwrites the oldest slot in place
+ * instead of making a new object. A slot lives as long as the journal, so the per-call objects a
+ * garbage collector has to deal with are only the values a call brings (its URL text, headers and
+ * bodies), and no short-lived entry objects pile up in the old generation.
  */
 interface StoredEntry {
-  readonly seq: number;
-  readonly service: string;
-  readonly startedAt: number;
-  readonly mockStartedAt: number | null;
-  readonly route: string | null;
-  readonly method: string;
+  seq: number;
+  service: string;
+  startedAt: number;
+  mockStartedAt: number | null;
+  route: string | null;
+  method: string;
   /** The URL's text, not the URL: an entry outlives many collections, so it keeps little. */
-  readonly href: string;
-  readonly requestHeaders: Readonly<Record<string, string>>;
-  readonly requestBody: JournalBody;
-  readonly status: number;
-  readonly responseHeaders: Readonly<Record<string, string>>;
-  readonly responseBody: JournalBody;
-  readonly faults: readonly string[];
-  readonly durationMs: number;
-  entry?: JournalEntry;
+  href: string;
+  requestHeaders: Readonly<Record<string, string>>;
+  requestBody: JournalBody;
+  status: number;
+  responseHeaders: Readonly<Record<string, string>>;
+  responseBody: JournalBody;
+  faults: readonly string[];
+  durationMs: number;
+  /** The rendered entry, made on first read; cleared when the slot is reused. */
+  entry: JournalEntry | undefined;
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+function emptySlot(): StoredEntry {
+  return {
+    seq: 0,
+    service: '',
+    startedAt: 0,
+    mockStartedAt: null,
+    route: null,
+    method: '',
+    href: '',
+    requestHeaders: NO_HEADERS,
+    requestBody: NO_BODY,
+    status: 0,
+    responseHeaders: NO_HEADERS,
+    responseBody: NO_BODY,
+    faults: [],
+    durationMs: 0,
+    entry: undefined,
+  };
 }
 
 function pathOf(href: string): string {
@@ -214,48 +242,63 @@ function matches(stored: StoredEntry, query: JournalQuery): boolean {
  * journal.query({ route: 'wechat.exchangeCode', status: 200 });
  */
 export function createJournal(limit = DEFAULT_JOURNAL_LIMIT): Journal {
-  const entries: StoredEntry[] = [];
+  /** A ring: `slots[(first + i) % limit]` is the i-th oldest of `count` entries. */
+  const slots: StoredEntry[] = [];
+  let first = 0;
+  let count = 0;
   let seq = 0;
   let evicted = 0;
+  const inOrder = (): StoredEntry[] => {
+    const out: StoredEntry[] = [];
+    for (let i = 0; i < count; i++) out.push(slots[(first + i) % limit] as StoredEntry);
+    return out;
+  };
   return {
     limit,
     record(input) {
+      if (limit <= 0) return;
       const { request: req, response: res } = input;
-      const stored: StoredEntry = {
-        seq: ++seq,
-        service: input.service,
-        startedAt: input.startedAt,
-        mockStartedAt: input.mockStartedAt,
-        route: input.route,
-        method: req.method,
-        href: req.url.href,
-        requestHeaders: cutHeaders(req.headers),
-        requestBody: requestBody(req.body),
-        status: res.status,
-        responseHeaders: cutHeaders(res.headers),
-        responseBody: responseBody(res.body),
-        faults: input.faults.length === 0 ? input.faults : [...input.faults],
-        durationMs: Math.max(0, Date.now() - input.startedAt),
-      };
-      if (limit > 0) {
-        entries.push(stored);
-        while (entries.length > limit) {
-          entries.shift();
-          evicted++;
-        }
+      let slot: StoredEntry;
+      if (count < limit) {
+        // The ring is not full yet: slot `count` after the oldest is free (or held a cleared entry).
+        const at = (first + count) % limit;
+        slot = slots[at] ??= emptySlot();
+        count++;
+      } else {
+        slot = slots[first] as StoredEntry;
+        first = (first + 1) % limit;
+        evicted++;
       }
+      slot.seq = ++seq;
+      slot.service = input.service;
+      slot.startedAt = input.startedAt;
+      slot.mockStartedAt = input.mockStartedAt;
+      slot.route = input.route;
+      slot.method = req.method;
+      slot.href = req.url.href;
+      slot.requestHeaders = cutHeaders(req.headers);
+      slot.requestBody = requestBody(req.body);
+      slot.status = res.status;
+      slot.responseHeaders = cutHeaders(res.headers);
+      slot.responseBody = responseBody(res.body);
+      slot.faults = input.faults.length === 0 ? input.faults : [...input.faults];
+      slot.durationMs = Math.max(0, Date.now() - input.startedAt);
+      slot.entry = undefined;
     },
     query(query = {}) {
-      const found = entries.filter((stored) => matches(stored, query));
+      const found = inOrder().filter((stored) => matches(stored, query));
       const wanted =
         query.limit === undefined ? found : found.slice(Math.max(0, found.length - query.limit));
       return wanted.map(entryOf);
     },
     clear() {
-      const count = entries.length;
-      entries.length = 0;
+      const cleared = count;
+      // The slots go too, so a cleared journal holds no request's data.
+      slots.length = 0;
+      first = 0;
+      count = 0;
       evicted = 0;
-      return count;
+      return cleared;
     },
     evicted: () => evicted,
   };

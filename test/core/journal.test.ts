@@ -27,6 +27,32 @@ describe('createJournal', () => {
     expect(journal.query()).toEqual([]);
   });
 
+  it('reuses its slots: entries read before a slot is overwritten keep what they said', () => {
+    const journal = createJournal(2);
+    record(journal, '/a');
+    record(journal, '/b');
+    const before = journal.query();
+    for (const path of ['/c', '/d', '/e']) record(journal, path);
+    expect(before.map((e) => e.path)).toEqual(['/a', '/b']);
+    expect(journal.query().map((e) => [e.seq, e.path])).toEqual([
+      [4, '/d'],
+      [5, '/e'],
+    ]);
+    expect(journal.evicted()).toBe(3);
+    // After a clear the ring starts again from empty, with sequence numbers still increasing.
+    journal.clear();
+    record(journal, '/f');
+    expect(journal.query().map((e) => [e.seq, e.path])).toEqual([[6, '/f']]);
+    expect(journal.evicted()).toBe(0);
+  });
+
+  it('keeps nothing with a bound of 0', () => {
+    const journal = createJournal(0);
+    record(journal, '/a');
+    expect(journal.query()).toEqual([]);
+    expect(journal.evicted()).toBe(0);
+  });
+
   it('filters by route, method, path, status, after and limit', () => {
     const journal = createJournal();
     record(journal, '/sns/userinfo?a=1');

@@ -83,33 +83,64 @@ interface InFlight {
   drain(graceMs: number): Promise<void>;
 }
 
-/** Where a response finds its lifetime and in-flight set when it closes (one shared listener). */
+/** Where a response finds its place in the in-flight list when it closes (one shared listener). */
 const TRACKED = Symbol('idmock.inFlight');
 
+/**
+ * A request's place in its server's in-flight list, kept on its response. The list is linked
+ * through these entries rather than held in a `Set`: a set that grows and shrinks with every
+ * request reallocates its table each time, and V8 makes the tables of a long-lived set in the old
+ * generation, where they pile up until a full collection.
+ */
+interface InFlightEntry {
+  readonly lifetime: RequestLifetime;
+  readonly remove: (entry: InFlightEntry) => void;
+  prev: InFlightEntry | undefined;
+  next: InFlightEntry | undefined;
+  removed: boolean;
+}
+
 interface Tracked {
-  [TRACKED]?: { readonly lifetime: RequestLifetime; readonly ended: (l: RequestLifetime) => void };
+  [TRACKED]?: InFlightEntry;
 }
 
 function onResponseClose(this: ServerResponse & Tracked): void {
-  const tracked = this[TRACKED];
-  if (tracked === undefined) return;
-  if (!this.writableFinished) tracked.lifetime.abort();
-  tracked.ended(tracked.lifetime);
+  const entry = this[TRACKED];
+  if (entry === undefined) return;
+  if (!this.writableFinished) entry.lifetime.abort();
+  entry.remove(entry);
 }
 
 function createInFlight(): InFlight {
-  const active = new Set<RequestLifetime>();
+  let head: InFlightEntry | undefined;
+  let size = 0;
   let draining = false;
   let idle: (() => void) | undefined;
-  const ended = (lifetime: RequestLifetime): void => {
-    active.delete(lifetime);
-    if (active.size === 0) idle?.();
+  const remove = (entry: InFlightEntry): void => {
+    if (entry.removed) return;
+    entry.removed = true;
+    if (entry.prev) entry.prev.next = entry.next;
+    else head = entry.next;
+    if (entry.next) entry.next.prev = entry.prev;
+    entry.prev = undefined;
+    entry.next = undefined;
+    size--;
+    if (size === 0) idle?.();
   };
   return {
     begin(res) {
       const lifetime = new RequestLifetime();
-      active.add(lifetime);
-      (res as ServerResponse & Tracked)[TRACKED] = { lifetime, ended };
+      const entry: InFlightEntry = {
+        lifetime,
+        remove,
+        prev: undefined,
+        next: head,
+        removed: false,
+      };
+      if (head) head.prev = entry;
+      head = entry;
+      size++;
+      (res as ServerResponse & Tracked)[TRACKED] = entry;
       res.on('close', onResponseClose);
       if (draining) {
         // Keep-alive clients must not send another request to a server that is going away.
@@ -120,8 +151,11 @@ function createInFlight(): InFlight {
     },
     drain(graceMs) {
       draining = true;
+      // Collected first: an abort may end a request, and so unlink it, before the walk moves on.
+      const active: RequestLifetime[] = [];
+      for (let entry = head; entry !== undefined; entry = entry.next) active.push(entry.lifetime);
       for (const lifetime of active) lifetime.abort();
-      if (active.size === 0) return Promise.resolve();
+      if (size === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
         idle = () => {
