@@ -250,7 +250,10 @@ export function createJournal(limit = DEFAULT_JOURNAL_LIMIT): Journal {
   let evicted = 0;
   const inOrder = (): StoredEntry[] => {
     const out: StoredEntry[] = [];
-    for (let i = 0; i < count; i++) out.push(slots[(first + i) % limit] as StoredEntry);
+    for (let i = 0; i < count; i++) {
+      const slot = slots[(first + i) % limit];
+      if (slot) out.push(slot);
+    }
     return out;
   };
   return {
@@ -265,7 +268,7 @@ export function createJournal(limit = DEFAULT_JOURNAL_LIMIT): Journal {
         slot = slots[at] ??= emptySlot();
         count++;
       } else {
-        slot = slots[first] as StoredEntry;
+        slot = slots[first] ??= emptySlot();
         first = (first + 1) % limit;
         evicted++;
       }
