@@ -103,7 +103,7 @@ function indexOf<Ctx>(routes: readonly Route<Ctx>[]): RouteIndex<Ctx> {
     const firstParam = segments.findIndex((segment) => segment.startsWith(':'));
     const prefix = firstParam < 0 ? candidate.path : `${segments.slice(0, firstParam).join('/')}/`;
     const entry = { route: candidate, position, segments, prefix };
-    if (segments.some((segment) => segment.startsWith(':'))) parameterised.push(entry);
+    if (firstParam >= 0) parameterised.push(entry);
     else literal.set(candidate.path, [...(literal.get(candidate.path) ?? []), entry]);
   });
   const index: RouteIndex<Ctx> = { literal, parameterised };
